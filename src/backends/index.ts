@@ -1,0 +1,1 @@
+export { useFastestBackend, type UseFastestBackendOptions, type BackendChoice, type BackendName } from './useFastestBackend.js';

@@ -1,0 +1,238 @@
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { KernelContext, type TensorInfo } from './kernelContext.js';
+
+/** Rows of the reduction (N·OH·OW) handled per GEMM, so packed operands stay cache-friendly. */
+const CHUNK_ROWS = 4096;
+
+interface FilterGradAttrs {
+  strides: [number, number] | number;
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dataFormat: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  filterShape: [number, number, number, number];
+}
+
+/**
+ * The filter gradient dW[kh, kw, ci, co] = Σ x[n, oh·s + kh − top, ow·s + kw − left, ci] · dy[n, oh, ow, co]
+ * as GEMMs on XNNPACK.
+ *
+ * A stride-s convolution splits into s² stride-1 problems, one per phase
+ * (kh mod s, kw mod s) of the kernel. Each is a single matrix product whose
+ * reduction runs over the N·OH·OW output positions: either an im2col of x
+ * (rows: positions, columns: taps × Ci) against dyᵀ, or, when Co is smaller
+ * than Ci (a 1-channel output layer), an im2col of dy (taps × Co rows)
+ * against the padded x — whichever copies fewer numbers.
+ */
+export function conv2dBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; backend: BackendWasm; attrs: tf.NamedAttrMap }): TensorInfo {
+  const { inputs, backend } = args;
+  const attrs = args.attrs as unknown as FilterGradAttrs;
+  const x = inputs.x as TensorInfo;
+  const dy = inputs.dy as TensorInfo;
+  if (attrs.dataFormat === 'NCHW') {
+    throw new Error("gan-hacks/wasm: Conv2DBackpropFilter supports dataFormat 'NHWC' only; the WASM backend is channels-last.");
+  }
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    attrs.filterShape,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    'channelsLast',
+  );
+  const ctx = new KernelContext(backend);
+  try {
+    const out = ctx.alloc(attrs.filterShape);
+    const geometry = {
+      n: info.batchSize,
+      h: info.inHeight,
+      w: info.inWidth,
+      ci: info.inChannels,
+      oh: info.outHeight,
+      ow: info.outWidth,
+      co: info.outChannels,
+      kh: info.filterHeight,
+      kw: info.filterWidth,
+      sh: info.strideHeight,
+      sw: info.strideWidth,
+      top: info.padInfo.top,
+      left: info.padInfo.left,
+    };
+    ctx.view(out).fill(0);
+    for (let rh = 0; rh < geometry.sh && rh < geometry.kh; rh++) {
+      for (let rw = 0; rw < geometry.sw && rw < geometry.kw; rw++) {
+        phaseFilterGrad(ctx, x, dy, out, geometry, rh, rw);
+      }
+    }
+    return ctx.keep(out);
+  } finally {
+    ctx.dispose();
+  }
+}
+
+interface Geometry {
+  n: number;
+  h: number;
+  w: number;
+  ci: number;
+  oh: number;
+  ow: number;
+  co: number;
+  kh: number;
+  kw: number;
+  sh: number;
+  sw: number;
+  top: number;
+  left: number;
+}
+
+/** Taps of phase r along one axis: kernel positions r, r + s, r + 2s, ... below k. */
+function tapCount(k: number, s: number, r: number): number {
+  return r >= k ? 0 : Math.ceil((k - r) / s);
+}
+
+function phaseFilterGrad(ctx: KernelContext, x: TensorInfo, dy: TensorInfo, out: TensorInfo, g: Geometry, rh: number, rw: number): void {
+  const jh = tapCount(g.kh, g.sh, rh);
+  const jw = tapCount(g.kw, g.sw, rw);
+  const taps = jh * jw;
+  const positions = g.n * g.oh * g.ow;
+  // Phase-input positions: (OH + jh − 1) × (OW + jw − 1) per image.
+  const qh = g.oh + jh - 1;
+  const qw = g.ow + jw - 1;
+  const xIm2colSize = positions * taps * g.ci;
+  const dyIm2colSize = taps * g.co * g.n * qh * qw + g.n * qh * qw * g.ci;
+  if (xIm2colSize <= dyIm2colSize) xIm2col(ctx, x, dy, out, g, rh, rw, jh, jw);
+  else dyIm2col(ctx, x, dy, out, g, rh, rw, jh, jw, qh, qw);
+}
+
+/**
+ * A[m, (j, i, ci)] = x[n, (oh + j)·sh + rh − top, (ow + i)·sw + rw − left, ci]; result dyᵀ·A = [Co × taps·Ci].
+ */
+function xIm2col(ctx: KernelContext, x: TensorInfo, dy: TensorInfo, out: TensorInfo, g: Geometry, rh: number, rw: number, jh: number, jw: number): void {
+  const taps = jh * jw;
+  const cols = taps * g.ci;
+  const positions = g.n * g.oh * g.ow;
+  const acc = new Float32Array(g.co * cols);
+  for (let m0 = 0; m0 < positions; m0 += CHUNK_ROWS) {
+    const rows = Math.min(CHUNK_ROWS, positions - m0);
+    const a = ctx.alloc([1, g.co, rows]);
+    const b = ctx.alloc([1, rows, cols]);
+    const xv = ctx.view(x);
+    const dyv = ctx.view(dy);
+    const av = ctx.view(a);
+    const bv = ctx.view(b);
+    // a = dyᵀ for this chunk of positions.
+    for (let r = 0; r < rows; r++) {
+      const src = (m0 + r) * g.co;
+      for (let c = 0; c < g.co; c++) av[c * rows + r] = dyv[src + c];
+    }
+    for (let r = 0; r < rows; r++) {
+      const m = m0 + r;
+      const ow = m % g.ow;
+      const oh = Math.floor(m / g.ow) % g.oh;
+      const n = Math.floor(m / (g.ow * g.oh));
+      let dst = r * cols;
+      for (let j = 0; j < jh; j++) {
+        const ih = (oh + j) * g.sh + rh - g.top;
+        for (let i = 0; i < jw; i++, dst += g.ci) {
+          const iw = (ow + i) * g.sw + rw - g.left;
+          if (ih < 0 || ih >= g.h || iw < 0 || iw >= g.w) bv.fill(0, dst, dst + g.ci);
+          else {
+            const src = ((n * g.h + ih) * g.w + iw) * g.ci;
+            bv.set(xv.subarray(src, src + g.ci), dst);
+          }
+        }
+      }
+    }
+    const prod = ctx.matMul(a, b);
+    const pv = ctx.view(prod);
+    for (let k = 0; k < acc.length; k++) acc[k] += pv[k];
+    ctx.free(a, b, prod);
+  }
+  // Scatter [co, (j, i, ci)] into dW[kh, kw, ci, co].
+  const ov = ctx.view(out);
+  for (let j = 0; j < jh; j++) {
+    for (let i = 0; i < jw; i++) {
+      const base = ((rh + j * g.sh) * g.kw + (rw + i * g.sw)) * g.ci * g.co;
+      for (let ci = 0; ci < g.ci; ci++) {
+        const col = (j * jw + i) * g.ci + ci;
+        for (let co = 0; co < g.co; co++) ov[base + ci * g.co + co] = acc[co * cols + col];
+      }
+    }
+  }
+}
+
+/**
+ * D[(j, i, co), p] = dy[n, q − j, t − i, co] over phase positions p = (n, q, t), and
+ * X[p, ci] = x[n, q·sh + rh − top, t·sw + rw − left, ci]; result D·X = [taps·Co × Ci].
+ */
+function dyIm2col(
+  ctx: KernelContext,
+  x: TensorInfo,
+  dy: TensorInfo,
+  out: TensorInfo,
+  g: Geometry,
+  rh: number,
+  rw: number,
+  jh: number,
+  jw: number,
+  qh: number,
+  qw: number,
+): void {
+  const taps = jh * jw;
+  const rowsD = taps * g.co;
+  const positions = g.n * qh * qw;
+  const acc = new Float32Array(rowsD * g.ci);
+  for (let p0 = 0; p0 < positions; p0 += CHUNK_ROWS) {
+    const len = Math.min(CHUNK_ROWS, positions - p0);
+    const a = ctx.alloc([1, rowsD, len]);
+    const b = ctx.alloc([1, len, g.ci]);
+    const xv = ctx.view(x);
+    const dyv = ctx.view(dy);
+    const av = ctx.view(a);
+    const bv = ctx.view(b);
+    for (let r = 0; r < len; r++) {
+      const p = p0 + r;
+      const t = p % qw;
+      const q = Math.floor(p / qw) % qh;
+      const n = Math.floor(p / (qw * qh));
+      const ih = q * g.sh + rh - g.top;
+      const iw = t * g.sw + rw - g.left;
+      const dst = r * g.ci;
+      if (ih < 0 || ih >= g.h || iw < 0 || iw >= g.w) bv.fill(0, dst, dst + g.ci);
+      else {
+        const src = ((n * g.h + ih) * g.w + iw) * g.ci;
+        bv.set(xv.subarray(src, src + g.ci), dst);
+      }
+      for (let j = 0; j < jh; j++) {
+        const oh = q - j;
+        for (let i = 0; i < jw; i++) {
+          const ow = t - i;
+          const rowBase = (j * jw + i) * g.co;
+          if (oh < 0 || oh >= g.oh || ow < 0 || ow >= g.ow) {
+            for (let co = 0; co < g.co; co++) av[(rowBase + co) * len + r] = 0;
+          } else {
+            const src = ((n * g.oh + oh) * g.ow + ow) * g.co;
+            for (let co = 0; co < g.co; co++) av[(rowBase + co) * len + r] = dyv[src + co];
+          }
+        }
+      }
+    }
+    const prod = ctx.matMul(a, b);
+    const pv = ctx.view(prod);
+    for (let k = 0; k < acc.length; k++) acc[k] += pv[k];
+    ctx.free(a, b, prod);
+  }
+  const ov = ctx.view(out);
+  for (let j = 0; j < jh; j++) {
+    for (let i = 0; i < jw; i++) {
+      const base = ((rh + j * g.sh) * g.kw + (rw + i * g.sw)) * g.ci * g.co;
+      for (let co = 0; co < g.co; co++) {
+        const row = (j * jw + i) * g.co + co;
+        for (let ci = 0; ci < g.ci; ci++) ov[base + ci * g.co + co] = acc[row * g.ci + ci];
+      }
+    }
+  }
+}

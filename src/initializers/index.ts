@@ -1,0 +1,1 @@
+export { dcganNormal, DcganNormal, type DcganNormalArgs, type Initializer } from './dcganNormal.js';

@@ -1,0 +1,87 @@
+import * as tf from '@tensorflow/tfjs';
+import { GanHacksError } from '../errors/index.js';
+
+/** Formats a value for an error message without dumping huge arrays. */
+export function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) return value.length > 8 ? `[${value.slice(0, 8).join(', ')}, …]` : `[${value.join(', ')}]`;
+  if (value instanceof tf.Tensor) return `a tensor of shape [${value.shape.join(', ')}]`;
+  return String(value);
+}
+
+export function assertPositiveInteger(name: string, value: number, hint = ''): void {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new GanHacksError(
+      'INVALID_ARGUMENT',
+      `${name} must be a positive integer, got ${show(value)}.${hint ? ` ${hint}` : ''}`,
+    );
+  }
+}
+
+export function assertNonNegativeInteger(name: string, value: number): void {
+  if (!Number.isInteger(value) || value < 0) {
+    throw new GanHacksError('INVALID_ARGUMENT', `${name} must be a non-negative integer, got ${show(value)}.`);
+  }
+}
+
+export function assertFiniteNumber(name: string, value: number): void {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new GanHacksError('INVALID_ARGUMENT', `${name} must be a finite number, got ${show(value)}.`);
+  }
+}
+
+export function assertInRange(name: string, value: number, min: number, max: number): void {
+  assertFiniteNumber(name, value);
+  if (value < min || value > max) {
+    throw new GanHacksError('INVALID_RANGE', `${name} must lie in [${min}, ${max}], got ${show(value)}.`);
+  }
+}
+
+export function assertOrdered(minName: string, min: number, maxName: string, max: number): void {
+  assertFiniteNumber(minName, min);
+  assertFiniteNumber(maxName, max);
+  if (min > max) {
+    throw new GanHacksError(
+      'INVALID_RANGE',
+      `${minName} (${min}) must not exceed ${maxName} (${max}); swap them or widen the interval.`,
+    );
+  }
+}
+
+export function assertOneOf<T extends string>(name: string, value: T, allowed: readonly T[]): void {
+  if (!allowed.includes(value)) {
+    throw new GanHacksError(
+      'INVALID_ARGUMENT',
+      `${name} must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${show(value)}.`,
+    );
+  }
+}
+
+export function assertTensor(name: string, value: unknown): asserts value is tf.Tensor {
+  if (!(value instanceof tf.Tensor)) {
+    throw new GanHacksError('INVALID_ARGUMENT', `${name} must be a tf.Tensor, got ${typeof value}.`);
+  }
+  if (value.isDisposed) {
+    throw new GanHacksError('INVALID_ARGUMENT', `${name} was already disposed; pass a live tensor.`);
+  }
+}
+
+export function assertRank(name: string, t: tf.Tensor, ranks: readonly number[], hint = ''): void {
+  if (!ranks.includes(t.rank)) {
+    throw new GanHacksError(
+      'INVALID_SHAPE',
+      `${name} must have rank ${ranks.join(' or ')}, got shape [${t.shape.join(', ')}].${hint ? ` ${hint}` : ''}`,
+    );
+  }
+}
+
+/** Reads a small tensor back and checks every value is finite (used on entry of metrics). */
+export function assertAllFinite(name: string, t: tf.Tensor): void {
+  const bad = tf.tidy(() => tf.logicalNot(tf.isFinite(t)).any().dataSync()[0]);
+  if (bad) {
+    throw new GanHacksError(
+      'NON_FINITE_INPUT',
+      `${name} contains NaN or infinite values; check the generator output or the data pipeline before computing metrics.`,
+    );
+  }
+}

@@ -1,0 +1,174 @@
+import * as tf from '@tensorflow/tfjs';
+import { dcganNormal } from '../initializers/dcganNormal.js';
+import { assertInRange, assertOneOf, assertPositiveInteger, assertNonNegativeInteger } from '../internal/validate.js';
+import { GanHacksError } from '../errors/index.js';
+import { batchNorm, leakyReLU } from './blocks.js';
+
+/** How a critic normalises its activations. */
+export type Normalization = 'batch' | 'layer' | 'none';
+
+/** Options of {@link dcganGenerator}. */
+export interface DcganGeneratorArgs {
+  /** Size of the latent vector (the source of EXPERIMENTS.md D uses 20). */
+  latentDim: number;
+  /** Output image shape [height, width, channels], e.g. [28, 28, 1]. */
+  outputShape: [number, number, number];
+  /** Channels of the first feature map; each upsampling block halves them. @defaultValue 128 */
+  filters?: number;
+  /** Number of stride-2 upsampling blocks; height and width must divide by 2^blocks. @defaultValue 2 */
+  blocks?: number;
+  /** Square kernel size of every transposed convolution. @defaultValue 5 */
+  kernelSize?: number;
+  /** Seed for reproducible initial weights. */
+  seed?: number;
+  /** Model name. @defaultValue 'dcgan_generator' */
+  name?: string;
+}
+
+/**
+ * The DCGAN generator of EXPERIMENTS.md D (`make_dcgan_generator`):
+ * Dense (no bias) → BN → LeakyReLU → Reshape → Conv2DTranspose(s1) → BN → LeakyReLU →
+ * per block (filters halve) Conv2DTranspose(s2) → BN → LeakyReLU → Conv2DTranspose(s1, tanh).
+ *
+ * With `latentDim: 20, outputShape: [28, 28, 1]` it has the source's 817,824
+ * parameters, 804,832 of them trainable.
+ *
+ * @example
+ * ```ts
+ * const g = dcganGenerator({ latentDim: 20, outputShape: [28, 28, 1] });
+ * g.predict(sampleLatent(5, 20, { distribution: 'uniform' })); // [5, 28, 28, 1] in [-1, 1]
+ * ```
+ * @throws GanHacksError `INVALID_SHAPE` when the output size does not divide by 2^blocks.
+ */
+export function dcganGenerator(args: DcganGeneratorArgs): tf.Sequential {
+  const filters = args.filters ?? 128;
+  const blocks = args.blocks ?? 2;
+  const kernelSize = args.kernelSize ?? 5;
+  assertPositiveInteger('dcganGenerator: latentDim', args.latentDim);
+  assertPositiveInteger('dcganGenerator: filters', filters);
+  assertNonNegativeInteger('dcganGenerator: blocks', blocks);
+  assertPositiveInteger('dcganGenerator: kernelSize', kernelSize);
+  const [h, w, c] = args.outputShape ?? [];
+  const scale = 2 ** blocks;
+  if (![h, w, c].every((d) => Number.isInteger(d) && d > 0) || h % scale !== 0 || w % scale !== 0) {
+    throw new GanHacksError(
+      'INVALID_SHAPE',
+      `dcganGenerator: outputShape must be [height, width, channels] with height and width divisible by 2^blocks = ${scale}, got [${(args.outputShape ?? []).join(', ')}].`,
+    );
+  }
+  if (filters % 2 ** blocks !== 0) {
+    throw new GanHacksError(
+      'INVALID_ARGUMENT',
+      `dcganGenerator: filters (${filters}) must divide by 2^blocks = ${scale}, since each block halves them.`,
+    );
+  }
+  const init = dcganNormal({ seed: args.seed });
+  const h0 = h / scale;
+  const w0 = w / scale;
+  const model = tf.sequential({ name: args.name ?? 'dcgan_generator' });
+  model.add(tf.layers.dense({ units: filters * h0 * w0, useBias: false, inputShape: [args.latentDim], kernelInitializer: init }));
+  model.add(batchNorm());
+  model.add(leakyReLU());
+  model.add(tf.layers.reshape({ targetShape: [h0, w0, filters] }));
+  model.add(tf.layers.conv2dTranspose({ filters, kernelSize, strides: 1, padding: 'same', useBias: false, kernelInitializer: init }));
+  model.add(batchNorm());
+  model.add(leakyReLU());
+  let nf = filters;
+  for (let i = 0; i < blocks; i++) {
+    nf /= 2;
+    model.add(tf.layers.conv2dTranspose({ filters: nf, kernelSize, strides: 2, padding: 'same', useBias: false, kernelInitializer: init }));
+    model.add(batchNorm());
+    model.add(leakyReLU());
+  }
+  model.add(
+    tf.layers.conv2dTranspose({ filters: c, kernelSize, strides: 1, padding: 'same', useBias: false, activation: 'tanh', kernelInitializer: init }),
+  );
+  return model;
+}
+
+/** Options of {@link dcganDiscriminator}. */
+export interface DcganDiscriminatorArgs {
+  /** Input image shape [height, width, channels], e.g. [28, 28, 1]. */
+  inputShape: [number, number, number];
+  /** Channels of the first convolution; each downsampling block doubles them. @defaultValue 64 */
+  filters?: number;
+  /** Number of stride-2 downsampling blocks. @defaultValue 2 */
+  blocks?: number;
+  /** Dropout rate after each block; 0 disables it. @defaultValue 0.3 */
+  dropout?: number;
+  /**
+   * Normalisation after each convolution. `'batch'` is the source's choice;
+   * use `'layer'` (or `'none'`) for a WGAN-GP critic, since batch norm mixes
+   * samples and breaks the per-sample gradient penalty.
+   * @defaultValue 'batch'
+   */
+  normalization?: Normalization;
+  /** Square kernel size of the block convolutions. @defaultValue 5 */
+  kernelSize?: number;
+  /** Seed for reproducible initial weights. */
+  seed?: number;
+  /** Model name. @defaultValue 'dcgan_discriminator' */
+  name?: string;
+}
+
+function normalizationLayer(kind: Normalization): tf.layers.Layer | undefined {
+  if (kind === 'batch') return batchNorm();
+  if (kind === 'layer') return tf.layers.layerNormalization({ axis: -1, epsilon: 1e-3 });
+  return undefined;
+}
+
+/**
+ * The DCGAN discriminator / critic of EXPERIMENTS.md D (`make_dcgan_discriminator`):
+ * Conv2D(s1) → norm → LeakyReLU → per block (filters double) Conv2D(s2) → norm →
+ * LeakyReLU → Dropout → Conv2D(1, remaining size, valid) → Reshape([1]).
+ *
+ * It outputs an unbounded score: a logit for {@link MinimaxGAN} with
+ * `fromLogits: true`, or a critic value for {@link WGANGP}. With
+ * `inputShape: [28, 28, 1]` and batch norm it has the source's 1,040,385
+ * parameters, 1,039,489 of them trainable.
+ *
+ * @example
+ * ```ts
+ * const critic = dcganDiscriminator({ inputShape: [28, 28, 1], normalization: 'layer' });
+ * ```
+ * @throws GanHacksError `INVALID_SHAPE` when the input size does not divide by 2^blocks.
+ */
+export function dcganDiscriminator(args: DcganDiscriminatorArgs): tf.Sequential {
+  const filters = args.filters ?? 64;
+  const blocks = args.blocks ?? 2;
+  const dropout = args.dropout ?? 0.3;
+  const normalization = args.normalization ?? 'batch';
+  const kernelSize = args.kernelSize ?? 5;
+  assertPositiveInteger('dcganDiscriminator: filters', filters);
+  assertNonNegativeInteger('dcganDiscriminator: blocks', blocks);
+  assertPositiveInteger('dcganDiscriminator: kernelSize', kernelSize);
+  assertInRange('dcganDiscriminator: dropout', dropout, 0, 0.999);
+  assertOneOf('dcganDiscriminator: normalization', normalization, ['batch', 'layer', 'none'] as const);
+  const [h, w, c] = args.inputShape ?? [];
+  const scale = 2 ** blocks;
+  if (![h, w, c].every((d) => Number.isInteger(d) && d > 0) || h % scale !== 0 || w % scale !== 0) {
+    throw new GanHacksError(
+      'INVALID_SHAPE',
+      `dcganDiscriminator: inputShape must be [height, width, channels] with height and width divisible by 2^blocks = ${scale}, got [${(args.inputShape ?? []).join(', ')}].`,
+    );
+  }
+  const init = dcganNormal({ seed: args.seed });
+  const model = tf.sequential({ name: args.name ?? 'dcgan_discriminator' });
+  const addNormAndActivation = (): void => {
+    const norm = normalizationLayer(normalization);
+    if (norm) model.add(norm);
+    model.add(leakyReLU());
+  };
+  model.add(tf.layers.conv2d({ filters, kernelSize, strides: 1, padding: 'same', inputShape: [h, w, c], kernelInitializer: init }));
+  addNormAndActivation();
+  let nf = filters;
+  for (let i = 0; i < blocks; i++) {
+    nf *= 2;
+    model.add(tf.layers.conv2d({ filters: nf, kernelSize, strides: 2, padding: 'same', kernelInitializer: init }));
+    addNormAndActivation();
+    if (dropout > 0) model.add(tf.layers.dropout({ rate: dropout }));
+  }
+  model.add(tf.layers.conv2d({ filters: 1, kernelSize: [h / scale, w / scale], padding: 'valid', kernelInitializer: init }));
+  model.add(tf.layers.reshape({ targetShape: [1] }));
+  return model;
+}

@@ -1,0 +1,60 @@
+import type * as tf from '@tensorflow/tfjs';
+import { smallDiscriminator, smallGenerator } from './smallDcgan.js';
+
+/** Options of {@link failureModesGenerator}. */
+export interface FailureModesGeneratorArgs {
+  /** Latent size; 1 provokes mode collapse (B2). @defaultValue 50 (the source's code) */
+  latentDim?: number;
+  /** Batch norm after each transposed convolution (an earlier revision of the source). @defaultValue false */
+  batchNorm?: boolean;
+  /** Seed for reproducible initial weights. */
+  seed?: number;
+}
+
+/**
+ * The generator of EXPERIMENTS.md B (sources/000): Dense(128·7·7) → LeakyReLU →
+ * Reshape(7,7,128) → 2 × [Conv2DTranspose(128, 4×4, s2, same) → LeakyReLU] →
+ * Conv2D(1, 7×7, same, tanh). Output 28×28×1 in [-1, 1].
+ *
+ * @example
+ * ```ts
+ * const g = failureModesGenerator({ latentDim: 1 }); // B2: mode collapse
+ * ```
+ */
+export function failureModesGenerator(args: FailureModesGeneratorArgs = {}): tf.Sequential {
+  return smallGenerator({
+    latentDim: args.latentDim ?? 50,
+    outputKernelSize: 7,
+    batchNorm: args.batchNorm ?? false,
+    seed: args.seed,
+    name: 'failure_modes_generator',
+  });
+}
+
+/** Options of {@link failureModesDiscriminator}. */
+export interface FailureModesDiscriminatorArgs {
+  /** Batch norm after each convolution; a reader of the source ties B3's failure to it. @defaultValue false */
+  batchNorm?: boolean;
+  /** @defaultValue [28, 28, 1] */
+  inputShape?: [number, number, number];
+  /** Seed for reproducible initial weights. */
+  seed?: number;
+}
+
+/**
+ * The discriminator of EXPERIMENTS.md B: 2 × [Conv2D(64, 4×4, s2, same) → LeakyReLU(0.2)]
+ * → Flatten → Dense(1, sigmoid). Outputs a probability.
+ *
+ * @example
+ * ```ts
+ * const d = failureModesDiscriminator({ batchNorm: true }); // B3 with batch norm
+ * ```
+ */
+export function failureModesDiscriminator(args: FailureModesDiscriminatorArgs = {}): tf.Sequential {
+  return smallDiscriminator({
+    inputShape: args.inputShape ?? [28, 28, 1],
+    batchNorm: args.batchNorm ?? false,
+    seed: args.seed,
+    name: 'failure_modes_discriminator',
+  });
+}

@@ -1,0 +1,32 @@
+export {
+  stridedDownsample,
+  stridedUpsample,
+  leakyReLU,
+  batchNorm,
+  type StridedDownsampleArgs,
+  type StridedUpsampleArgs,
+  type LeakyReLUArgs,
+  type BatchNormArgs,
+  type KernelInitializer,
+} from './blocks.js';
+export {
+  dcganGenerator,
+  dcganDiscriminator,
+  type DcganGeneratorArgs,
+  type DcganDiscriminatorArgs,
+  type Normalization,
+} from './dcgan.js';
+export {
+  failureModesGenerator,
+  failureModesDiscriminator,
+  type FailureModesGeneratorArgs,
+  type FailureModesDiscriminatorArgs,
+} from './failureModes.js';
+export {
+  monitoringGenerator,
+  monitoringDiscriminator,
+  type MonitoringGeneratorArgs,
+  type MonitoringDiscriminatorArgs,
+} from './monitoring.js';
+export { mlpGenerator, mlpDiscriminator, type MlpGeneratorArgs, type MlpDiscriminatorArgs } from './mlp.js';
+export { modelSummary, type ModelSummary } from './summary.js';

@@ -1,0 +1,35 @@
+import * as tf from '@tensorflow/tfjs';
+import type { DiscriminatorLossInput, GanLoss, GeneratorLossInput, LossTerms } from './types.js';
+import { sumScalars } from './functional.js';
+
+/**
+ * Hinge loss (Lim & Ye 2017, {@link https://arxiv.org/abs/1705.02894}; used by SAGAN and BigGAN):
+ * L_D = E max(0, 1 − D(x)) + E max(0, 1 + D(G(z))), L_G = −E D(G(z)).
+ * D outputs an unbounded score; accuracy is read at 0.
+ *
+ * @example
+ * ```ts
+ * const loss = new HingeGAN();
+ * ```
+ */
+export class HingeGAN implements GanLoss {
+  readonly name = 'hinge';
+  readonly output = 'logit' as const;
+  readonly usesTargets = false;
+  readonly needsBothBatches = false;
+  readonly realTarget = 1;
+  readonly fakeTarget = -1;
+
+  discriminatorLoss(input: DiscriminatorLossInput): LossTerms {
+    return tf.tidy(() => {
+      const terms: Record<string, tf.Scalar> = {};
+      if (input.real) terms.real = tf.relu(tf.scalar(1).sub(input.real)).mean() as tf.Scalar;
+      if (input.fake) terms.fake = tf.relu(tf.scalar(1).add(input.fake)).mean() as tf.Scalar;
+      return { total: sumScalars([terms.real, terms.fake]), terms };
+    });
+  }
+
+  generatorLoss(input: GeneratorLossInput): LossTerms {
+    return tf.tidy(() => ({ total: input.fake.mean().neg() as tf.Scalar, terms: {} }));
+  }
+}

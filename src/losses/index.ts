@@ -1,0 +1,16 @@
+export type {
+  GanLoss,
+  LossTerms,
+  DiscriminatorOutput,
+  DiscriminatorLossInput,
+  GeneratorLossInput,
+  PenaltyContext,
+} from './types.js';
+export { binaryCrossEntropy } from './functional.js';
+export { MinimaxGAN, NonSaturatingGAN, type MinimaxGANOptions, type NonSaturatingGANOptions } from './minimax.js';
+export { LSGAN, type LSGANOptions } from './lsgan.js';
+export { HingeGAN } from './hinge.js';
+export { WGAN, wassersteinCriticLoss, type WGANOptions } from './wgan.js';
+export { WGANGP, containsBatchNorm, type WGANGPOptions } from './wgangp.js';
+export { gradientPenalty, type GradientPenaltyOptions, type Critic } from './gradientPenalty.js';
+export { enableSecondOrderGradients } from './secondOrder.js';

@@ -1,0 +1,85 @@
+import type * as tf from '@tensorflow/tfjs';
+
+/**
+ * What a discriminator's output means, which decides how accuracy is read
+ * from it: probabilities are thresholded at 0.5, logits at 0, and critic
+ * scores (Wasserstein) have no accuracy.
+ */
+export type DiscriminatorOutput = 'probability' | 'logit' | 'score';
+
+/** A loss value with its named parts, all scalars owned by the caller. */
+export interface LossTerms {
+  /** What the optimizer minimises. */
+  total: tf.Scalar;
+  /**
+   * Named parts that sum (with their weights) to `total`; each becomes a
+   * column of the training log. The discriminator's parts on real and fake
+   * data are always named `real` and `fake`.
+   */
+  terms: Record<string, tf.Scalar>;
+}
+
+/** Inputs of {@link GanLoss.discriminatorLoss}: either half may be absent (separate batches). */
+export interface DiscriminatorLossInput {
+  /** D's outputs on real samples. */
+  real?: tf.Tensor;
+  /** D's outputs on generated samples. */
+  fake?: tf.Tensor;
+  /** Targets for the real outputs (smoothed or noisy labels); defaults to the loss's own. */
+  realTargets?: tf.Tensor;
+  /** Targets for the fake outputs; defaults to the loss's own. */
+  fakeTargets?: tf.Tensor;
+}
+
+/** Inputs of {@link GanLoss.generatorLoss}. */
+export interface GeneratorLossInput {
+  /** D's outputs on generated samples. */
+  fake: tf.Tensor;
+  /** Targets the generator aims for; defaults to the loss's "real" target. */
+  targets?: tf.Tensor;
+}
+
+/** What a loss needs to add a penalty that looks inside the discriminator. */
+export interface PenaltyContext {
+  /** The discriminator (critic), applied to interpolates. */
+  discriminator: tf.LayersModel;
+  /** Real batch. */
+  real: tf.Tensor;
+  /** Generated batch, same shape. */
+  fake: tf.Tensor;
+  /** Seed for the interpolation weights. */
+  seed?: number;
+}
+
+/**
+ * A GAN loss strategy: the pair of discriminator and generator losses of one
+ * GAN family (as TF-GAN's `*_discriminator_loss` / `*_generator_loss` pairs).
+ *
+ * Implementations are small classes holding only their settings; every method
+ * is a pure function of its tensor inputs, called inside a gradient tape.
+ */
+export interface GanLoss {
+  /** Short identifier, e.g. `'minimax'`, `'wgan-gp'`. */
+  readonly name: string;
+  /** What the discriminator is expected to output. */
+  readonly output: DiscriminatorOutput;
+  /**
+   * Whether the loss reads real/fake targets, so that label smoothing and
+   * label noise can act on it. Wasserstein and hinge losses do not.
+   */
+  readonly usesTargets: boolean;
+  /** Whether the discriminator loss needs the real and the fake batch in the same step. */
+  readonly needsBothBatches: boolean;
+  /** Default target of real samples (1 for BCE); used to fill targets when none are given. */
+  readonly realTarget: number;
+  /** Default target of fake samples (0 for BCE). */
+  readonly fakeTarget: number;
+  /** The discriminator's loss on whichever halves are given. */
+  discriminatorLoss(input: DiscriminatorLossInput): LossTerms;
+  /** The generator's loss. */
+  generatorLoss(input: GeneratorLossInput): LossTerms;
+  /** An extra discriminator term that needs the model itself (the gradient penalty). */
+  discriminatorPenalty?(context: PenaltyContext): LossTerms;
+  /** Called after each discriminator update (weight clipping). */
+  afterDiscriminatorUpdate?(discriminator: tf.LayersModel): void;
+}

@@ -1,0 +1,96 @@
+import * as tf from '@tensorflow/tfjs';
+import type { DiscriminatorLossInput, GanLoss, GeneratorLossInput, LossTerms, PenaltyContext } from './types.js';
+import { wassersteinCriticLoss } from './wgan.js';
+import { gradientPenalty } from './gradientPenalty.js';
+import { assertFiniteNumber } from '../internal/validate.js';
+import { GanHacksError } from '../errors/index.js';
+
+/** Options of {@link WGANGP}. */
+export interface WGANGPOptions {
+  /** λ, the weight of the gradient penalty. @defaultValue 10 (the paper and the source) */
+  gradientPenaltyWeight?: number;
+  /**
+   * Warn (once per critic, through `console.warn`) when the critic contains
+   * batch normalisation. @defaultValue true
+   */
+  warnOnBatchNorm?: boolean;
+}
+
+const warnedCritics = new WeakSet<object>();
+
+/** Whether a model contains a batch normalisation layer, nested models included. */
+export function containsBatchNorm(model: tf.LayersModel): boolean {
+  return model.layers.some((layer) => {
+    if (layer.getClassName() === 'BatchNormalization') return true;
+    return layer instanceof tf.LayersModel ? containsBatchNorm(layer) : false;
+  });
+}
+
+/**
+ * WGAN with gradient penalty (Gulrajani et al. 2017, {@link https://arxiv.org/abs/1704.00028}):
+ * L_D = E D(G(z)) − E D(x) + λ·E(‖∇D(x̂)‖₂ − 1)², L_G = −E D(G(z)).
+ *
+ * The penalty needs the real and the fake batch together, so a Trainer runs
+ * it with the combined discriminator step. It warns once when the critic has
+ * batch normalisation: batch norm makes each sample's score depend on the
+ * whole batch, so the per-sample gradient the penalty constrains is not the
+ * critic's gradient any more (EXPERIMENTS.md D: the source's batch-normalised
+ * critic diverged, its G loss reaching ~7,300).
+ *
+ * @example
+ * ```ts
+ * const loss = new WGANGP({ gradientPenaltyWeight: 10 });
+ * const critic = dcganDiscriminator({ inputShape: [28, 28, 1], normalization: 'layer' });
+ * ```
+ */
+export class WGANGP implements GanLoss {
+  readonly name = 'wgan-gp';
+  readonly output = 'score' as const;
+  readonly usesTargets = false;
+  readonly needsBothBatches = true;
+  readonly realTarget = 1;
+  readonly fakeTarget = -1;
+  readonly gradientPenaltyWeight: number;
+  readonly warnOnBatchNorm: boolean;
+
+  constructor(options: WGANGPOptions = {}) {
+    this.gradientPenaltyWeight = options.gradientPenaltyWeight ?? 10;
+    this.warnOnBatchNorm = options.warnOnBatchNorm ?? true;
+    assertFiniteNumber('WGANGP: gradientPenaltyWeight', this.gradientPenaltyWeight);
+    if (this.gradientPenaltyWeight < 0) {
+      throw new GanHacksError('INVALID_RANGE', `WGANGP: gradientPenaltyWeight must be >= 0, got ${this.gradientPenaltyWeight}.`);
+    }
+  }
+
+  discriminatorLoss(input: DiscriminatorLossInput): LossTerms {
+    return wassersteinCriticLoss(input);
+  }
+
+  generatorLoss(input: GeneratorLossInput): LossTerms {
+    return tf.tidy(() => ({ total: input.fake.mean().neg() as tf.Scalar, terms: {} }));
+  }
+
+  /** λ · gradient penalty, logged as `gradientPenalty` (unweighted). */
+  discriminatorPenalty(context: PenaltyContext): LossTerms {
+    this.checkCritic(context.discriminator);
+    return tf.tidy(() => {
+      const gp = gradientPenalty(context.discriminator, context.real, context.fake, { seed: context.seed });
+      return { total: gp.mul(this.gradientPenaltyWeight) as tf.Scalar, terms: { gradientPenalty: gp } };
+    });
+  }
+
+  /**
+   * Warns once per critic when it has batch normalisation. Called by
+   * {@link WGANGP.discriminatorPenalty}; call it yourself in a custom loop.
+   */
+  checkCritic(critic: tf.LayersModel): void {
+    if (!this.warnOnBatchNorm || warnedCritics.has(critic) || !containsBatchNorm(critic)) return;
+    warnedCritics.add(critic);
+    console.warn(
+      `[gan-hacks] WGANGP: the critic "${critic.name}" contains BatchNormalization. ` +
+        'The gradient penalty constrains each sample\'s own gradient, but batch norm makes every score depend on the whole batch, ' +
+        'so the penalty no longer controls the critic and training tends to diverge (EXPERIMENTS.md D: G loss ~7,300 after 100 epochs). ' +
+        "Use layer normalisation or none, e.g. dcganDiscriminator({ normalization: 'layer' }).",
+    );
+  }
+}

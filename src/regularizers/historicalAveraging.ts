@@ -1,0 +1,90 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Player, Regularizer, RegularizerContext } from './types.js';
+import { assertFiniteNumber, assertOneOf } from '../internal/validate.js';
+import { GanHacksError } from '../errors/index.js';
+
+/** Options of {@link historicalAveraging}. */
+export interface HistoricalAveragingOptions {
+  /** Weight of the penalty. @defaultValue 1 */
+  weight?: number;
+  /** The player whose weights are averaged. @defaultValue 'generator' */
+  target?: Player;
+}
+
+/** The historical averaging regularizer: see {@link historicalAveraging}. */
+export class HistoricalAveraging implements Regularizer {
+  readonly name: string;
+  readonly target: Player;
+  readonly weight: number;
+  private averages: tf.Tensor[] | undefined;
+  private count = 0;
+
+  constructor(options: HistoricalAveragingOptions = {}) {
+    this.weight = options.weight ?? 1;
+    this.target = options.target ?? 'generator';
+    assertFiniteNumber('historicalAveraging: weight', this.weight);
+    assertOneOf('historicalAveraging: target', this.target, ['generator', 'discriminator'] as const);
+    this.name = this.target === 'generator' ? 'gHistoricalAveraging' : 'dHistoricalAveraging';
+  }
+
+  /** How many parameter snapshots the average holds. */
+  get snapshots(): number {
+    return this.count;
+  }
+
+  /** The current averages (copies owned by the caller), one per trainable weight. */
+  averagesOf(): tf.Tensor[] {
+    return (this.averages ?? []).map((a) => a.clone());
+  }
+
+  penalty(context: RegularizerContext): tf.Scalar {
+    const weights = context.model.trainableWeights;
+    if (!this.averages) {
+      // No history yet: the first average is the current parameters themselves.
+      this.averages = weights.map((w) => tf.keep(w.read().clone()));
+      this.count = 1;
+    }
+    if (this.averages.length !== weights.length) {
+      throw new GanHacksError('TRAINING_STATE', 'historicalAveraging: the model changed its number of weights; use one regularizer per model.');
+    }
+    const averages = this.averages;
+    return tf.tidy(() => tf.addN(weights.map((w, i) => w.read().sub(averages[i]).square().sum())).mul(this.weight) as tf.Scalar);
+  }
+
+  /** Folds the current parameters into the running mean: θ̄ ← θ̄ + (θ − θ̄) / (t + 1). */
+  afterUpdate(context: RegularizerContext): void {
+    const weights = context.model.trainableWeights;
+    if (!this.averages) {
+      this.averages = weights.map((w) => tf.keep(w.read().clone()));
+      this.count = 1;
+      return;
+    }
+    const t = this.count;
+    const next = tf.tidy(() => this.averages!.map((a, i) => a.add(weights[i].read().sub(a).div(t + 1))));
+    for (const a of this.averages) a.dispose();
+    this.averages = next.map((a) => tf.keep(a));
+    this.count = t + 1;
+  }
+
+  dispose(): void {
+    for (const a of this.averages ?? []) a.dispose();
+    this.averages = undefined;
+    this.count = 0;
+  }
+}
+
+/**
+ * Historical averaging (Salimans et al. 2016, {@link https://arxiv.org/abs/1606.03498}):
+ * adds weight · Σ‖θ − θ̄‖² to a player's loss, θ̄ the mean of that player's
+ * past parameters, which damps the oscillations of non-convergent games.
+ *
+ * @example
+ * ```ts
+ * const ha = historicalAveraging({ weight: 0.01, target: 'discriminator' });
+ * new Trainer({ ..., regularizers: [ha] });
+ * // by hand: add ha.penalty({ model: d }) to D's loss, call ha.afterUpdate({ model: d }) after each step
+ * ```
+ */
+export function historicalAveraging(options: HistoricalAveragingOptions = {}): HistoricalAveraging {
+  return new HistoricalAveraging(options);
+}

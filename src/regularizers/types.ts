@@ -1,0 +1,39 @@
+import type * as tf from '@tensorflow/tfjs';
+
+/** Which player's loss a regularizer adds to. */
+export type Player = 'generator' | 'discriminator';
+
+/** What a regularizer may look at when computing its penalty. */
+export interface RegularizerContext {
+  /** The model whose loss the penalty joins (generator or discriminator). */
+  model: tf.LayersModel;
+  /** The discriminator, for penalties that look inside it (feature matching). */
+  discriminator?: tf.LayersModel;
+  /** A real batch of the current iteration. */
+  real?: tf.Tensor;
+  /** A generated batch of the current step (still attached to the generator's graph). */
+  fake?: tf.Tensor;
+}
+
+/**
+ * A term added to one player's loss inside its gradient tape. The Trainer
+ * calls `penalty` during that player's step and `afterUpdate` after its
+ * optimizer step; both can also be called by hand in a custom loop.
+ */
+export interface Regularizer {
+  /** Column name of the penalty in the training log. */
+  readonly name: string;
+  /** The player whose loss the penalty joins. */
+  readonly target: Player;
+  /**
+   * When true, the penalty replaces the loss strategy's generator loss
+   * instead of adding to it (feature matching as Salimans et al. use it).
+   */
+  readonly replacesLoss?: boolean;
+  /** The weighted penalty, a scalar differentiable w.r.t. the target's weights. */
+  penalty(context: RegularizerContext): tf.Scalar;
+  /** Updates internal state after the target's optimizer step. */
+  afterUpdate?(context: RegularizerContext): void;
+  /** Frees tensors the regularizer holds. */
+  dispose?(): void;
+}

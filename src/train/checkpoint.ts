@@ -1,0 +1,105 @@
+import * as tf from '@tensorflow/tfjs';
+import { GanHacksError } from '../errors/index.js';
+import type { HistoryJSON } from './history.js';
+import type { DataCursor } from './data.js';
+import type { RngState } from '../internal/random.js';
+
+/** Version of the checkpoint layout; a reader refuses other versions. */
+export const CHECKPOINT_VERSION = 1;
+
+/** Weights in the tfjs binary layout: one buffer and the specs that slice it. */
+export interface EncodedWeights {
+  specs: tf.io.WeightsManifestEntry[];
+  data: ArrayBuffer;
+}
+
+/** Everything besides weights that a resumed run needs to continue exactly. */
+export interface TrainerStateJSON {
+  format: 'gan-hacks-checkpoint';
+  version: number;
+  iteration: number;
+  latentDim: number;
+  rng: RngState;
+  dataRng: RngState;
+  dataCursor?: DataCursor;
+  history: HistoryJSON;
+}
+
+/**
+ * An in-memory checkpoint of a Trainer: both models in the tfjs layers
+ * format, both optimizers' state, and the run's counters, random state and
+ * history. `gan-hacks/node` writes and reads it as a directory.
+ */
+export interface TrainerCheckpoint {
+  generator: tf.io.ModelArtifacts;
+  discriminator: tf.io.ModelArtifacts;
+  optimizers: { generator: EncodedWeights; discriminator: EncodedWeights };
+  state: TrainerStateJSON;
+}
+
+/** Captures a model's artifacts (topology and weights) without touching any storage. */
+export async function modelArtifacts(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
+  let captured: tf.io.ModelArtifacts | undefined;
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      captured = artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  if (!captured) throw new GanHacksError('TRAINING_STATE', `Could not capture the weights of model "${model.name}".`);
+  return captured;
+}
+
+/** Encodes an optimizer's state. */
+export async function encodeOptimizer(optimizer: tf.Optimizer): Promise<EncodedWeights> {
+  const weights = await optimizer.getWeights();
+  const encoded = await tf.io.encodeWeights(weights);
+  return { specs: encoded.specs, data: encoded.data };
+}
+
+function byteLength(spec: tf.io.WeightsManifestEntry): number {
+  const size = spec.shape.reduce((a, b) => a * b, 1);
+  const bytes = spec.dtype === 'float32' || spec.dtype === 'int32' ? 4 : spec.dtype === 'bool' ? 1 : NaN;
+  return size * bytes;
+}
+
+/** Checks that `data` holds exactly what `specs` describe; a truncated file fails here. */
+export function checkEncoded(what: string, specs: tf.io.WeightsManifestEntry[] | undefined, data: ArrayBuffer | undefined): void {
+  if (!Array.isArray(specs) || !(data instanceof ArrayBuffer)) {
+    throw new GanHacksError('CHECKPOINT_INVALID', `Checkpoint: ${what} has no weight specs or data.`);
+  }
+  const expected = specs.reduce((n, s) => n + byteLength(s), 0);
+  if (!Number.isFinite(expected) || expected !== data.byteLength) {
+    throw new GanHacksError(
+      'CHECKPOINT_INVALID',
+      `Checkpoint: ${what} should hold ${expected} bytes of weights but holds ${data.byteLength}; the checkpoint is truncated or corrupt.`,
+    );
+  }
+}
+
+/** Tensors of encoded weights in spec order (caller disposes). */
+export function decodeInOrder(encoded: EncodedWeights): tf.Tensor[] {
+  const map = tf.io.decodeWeights(encoded.data, encoded.specs);
+  return encoded.specs.map((s) => map[s.name]);
+}
+
+/** Model weights of artifacts, in `model.weights` order (caller disposes). */
+export function artifactWeights(what: string, artifacts: tf.io.ModelArtifacts): tf.Tensor[] {
+  const data = artifacts.weightData;
+  const buffer = Array.isArray(data) ? tf.io.concatenateArrayBuffers(data) : data;
+  checkEncoded(what, artifacts.weightSpecs, buffer);
+  return decodeInOrder({ specs: artifacts.weightSpecs!, data: buffer! });
+}
+
+/** Validates the plain-data part of a checkpoint. */
+export function checkState(state: TrainerStateJSON | undefined): asserts state is TrainerStateJSON {
+  if (!state || state.format !== 'gan-hacks-checkpoint') {
+    throw new GanHacksError('CHECKPOINT_INVALID', 'Checkpoint: the trainer state is missing or is not a gan-hacks checkpoint.');
+  }
+  if (state.version !== CHECKPOINT_VERSION) {
+    throw new GanHacksError('CHECKPOINT_INVALID', `Checkpoint: layout version ${state.version} is not supported (this gan-hacks reads ${CHECKPOINT_VERSION}).`);
+  }
+  if (!Number.isInteger(state.iteration) || state.iteration < 0 || !state.rng || !state.dataRng || !state.history) {
+    throw new GanHacksError('CHECKPOINT_INVALID', 'Checkpoint: the trainer state lacks its iteration, random state or history.');
+  }
+}

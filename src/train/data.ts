@@ -1,0 +1,121 @@
+import * as tf from '@tensorflow/tfjs';
+import { GanHacksError } from '../errors/index.js';
+import type { Rng } from '../internal/random.js';
+
+/** Real data for `Trainer.fit`: one tensor of all images, a tf.data.Dataset of batches, or any (async) iterable of batches. */
+export type TrainingData = tf.Tensor | tf.data.Dataset<tf.Tensor> | AsyncIterable<tf.Tensor> | Iterable<tf.Tensor>;
+
+/** Where the tensor source stands, so a resumed run draws the same batches. */
+export interface DataCursor {
+  /** Shuffled order of the current pass. */
+  order: number[];
+  /** Next position in `order`. */
+  position: number;
+}
+
+/** Hands out real batches. */
+export interface BatchSource {
+  /** Samples per pass, when known. */
+  readonly size: number | undefined;
+  /** The next real batch of `n` samples (a new tensor owned by the caller). */
+  next(n: number): Promise<tf.Tensor>;
+  cursor(): DataCursor | undefined;
+  restore(cursor: DataCursor): void;
+}
+
+/** Shuffled passes over one in-memory tensor: batches without replacement, reshuffled each pass. */
+export class TensorBatchSource implements BatchSource {
+  private order: number[] = [];
+  private position = 0;
+
+  constructor(
+    private readonly images: tf.Tensor,
+    private readonly rng: Rng,
+  ) {}
+
+  get size(): number {
+    return this.images.shape[0];
+  }
+
+  private shuffle(): void {
+    const n = this.size;
+    const order = Array.from({ length: n }, (_, i) => i);
+    for (let i = n - 1; i > 0; i--) {
+      const j = Math.floor(this.rng() * (i + 1));
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    this.order = order;
+    this.position = 0;
+  }
+
+  async next(n: number): Promise<tf.Tensor> {
+    const picked: number[] = [];
+    while (picked.length < n) {
+      if (this.position >= this.order.length) this.shuffle();
+      const take = Math.min(n - picked.length, this.order.length - this.position);
+      picked.push(...this.order.slice(this.position, this.position + take));
+      this.position += take;
+    }
+    return tf.tidy(() => tf.gather(this.images, tf.tensor1d(picked, 'int32')));
+  }
+
+  cursor(): DataCursor {
+    return { order: [...this.order], position: this.position };
+  }
+
+  restore(cursor: DataCursor): void {
+    this.order = [...cursor.order];
+    this.position = cursor.position;
+  }
+}
+
+/** Batches from an iterator; each element must hold at least the requested number of samples. */
+export class IterableBatchSource implements BatchSource {
+  readonly size = undefined;
+  private iterator: AsyncIterator<tf.Tensor> | Iterator<tf.Tensor> | undefined;
+
+  constructor(private readonly data: tf.data.Dataset<tf.Tensor> | AsyncIterable<tf.Tensor> | Iterable<tf.Tensor>) {}
+
+  private async open(): Promise<AsyncIterator<tf.Tensor> | Iterator<tf.Tensor>> {
+    const d = this.data as unknown as Record<string | symbol, unknown>;
+    if (this.data instanceof tf.data.Dataset) {
+      const it = await this.data.iterator();
+      return { next: () => it.next() } as AsyncIterator<tf.Tensor>;
+    }
+    if (typeof d[Symbol.asyncIterator] === 'function') return (this.data as AsyncIterable<tf.Tensor>)[Symbol.asyncIterator]();
+    return (this.data as Iterable<tf.Tensor>)[Symbol.iterator]();
+  }
+
+  async next(n: number): Promise<tf.Tensor> {
+    this.iterator ??= await this.open();
+    let result = await this.iterator.next();
+    if (result.done) {
+      // A new pass: reopen (a Dataset or a re-iterable collection starts over).
+      this.iterator = await this.open();
+      result = await this.iterator.next();
+      if (result.done) throw new GanHacksError('INVALID_ARGUMENT', 'Trainer.fit: the data source yielded no batch.');
+    }
+    const batch = result.value;
+    if (!(batch instanceof tf.Tensor)) {
+      throw new GanHacksError('INVALID_ARGUMENT', 'Trainer.fit: each element of the data source must be a tf.Tensor batch of images.');
+    }
+    if (batch.shape[0] < n) {
+      throw new GanHacksError(
+        'INVALID_SHAPE',
+        `Trainer.fit: a batch from the data source has ${batch.shape[0]} samples, but a discriminator step needs ${n}; batch your dataset with at least batchSize / 2 samples.`,
+      );
+    }
+    const out = batch.shape[0] === n ? batch.clone() : batch.slice(0, n);
+    // Dataset elements are ours to free; tensors of a user's iterable stay the user's.
+    if (this.data instanceof tf.data.Dataset) batch.dispose();
+    return out;
+  }
+
+  cursor(): undefined {
+    return undefined;
+  }
+
+  restore(): void {
+    // Iterables cannot be rewound; a resumed run starts a new pass.
+  }
+}

@@ -1,0 +1,109 @@
+import { GanHacksError } from '../errors/index.js';
+
+/**
+ * One iteration's record: the losses, accuracies and every named loss term,
+ * plus whatever hooks added (e.g. `diversity`).
+ */
+export interface IterationRecord {
+  /** 1-based iteration number. */
+  iteration: number;
+  /** 0-based epoch the iteration belongs to. */
+  epoch: number;
+  /** D loss on the real half (mean over the D steps of the iteration). */
+  dLossReal: number;
+  /** D loss on the fake half. */
+  dLossFake: number;
+  /** G loss (without regularizers). */
+  gLoss: number;
+  /** D accuracy on real samples; NaN when D outputs critic scores. */
+  dAccReal: number;
+  /** D accuracy on fake samples; NaN when D outputs critic scores. */
+  dAccFake: number;
+  /** Any other named value. */
+  [name: string]: number;
+}
+
+/** The JSON form of a {@link History}. */
+export interface HistoryJSON {
+  records: IterationRecord[];
+}
+
+const BASE_COLUMNS = ['iteration', 'epoch', 'dLossReal', 'dLossFake', 'gLoss', 'dAccReal', 'dAccFake'];
+
+/**
+ * The per-iteration log of a training run, returned by `Trainer.fit`.
+ *
+ * @example
+ * ```ts
+ * const history = await trainer.fit(images, { batchSize: 128, iterations: 450 });
+ * history.column('gLoss'); // number[]
+ * await fs.writeFile('history.csv', history.toCSV());
+ * ```
+ */
+export class History {
+  readonly records: IterationRecord[] = [];
+
+  constructor(records: IterationRecord[] = []) {
+    this.records.push(...records);
+  }
+
+  /** Number of recorded iterations. */
+  get length(): number {
+    return this.records.length;
+  }
+
+  /** The last record, if any. */
+  get last(): IterationRecord | undefined {
+    return this.records[this.records.length - 1];
+  }
+
+  /** Appends a record. */
+  push(record: IterationRecord): void {
+    this.records.push(record);
+  }
+
+  /** Values of one column over all (or the last `window`) records; absent values are NaN. */
+  column(name: string, window?: number): number[] {
+    const from = window === undefined ? 0 : Math.max(0, this.records.length - window);
+    return this.records.slice(from).map((r) => (name in r ? r[name] : NaN));
+  }
+
+  /** Every column name, base columns first. */
+  columns(): string[] {
+    const names = new Set(BASE_COLUMNS);
+    for (const r of this.records) for (const k of Object.keys(r)) names.add(k);
+    return [...names];
+  }
+
+  /** A new History with the last `n` records. */
+  tail(n: number): History {
+    return new History(this.records.slice(Math.max(0, this.records.length - n)));
+  }
+
+  toJSON(): HistoryJSON {
+    return { records: this.records.map((r) => ({ ...r })) };
+  }
+
+  /** CSV with a header row; empty cells for values a record lacks. */
+  toCSV(): string {
+    const cols = this.columns();
+    const lines = [cols.join(',')];
+    for (const r of this.records) lines.push(cols.map((c) => (c in r && Number.isFinite(r[c]) ? String(r[c]) : c in r ? String(r[c]) : '')).join(','));
+    return `${lines.join('\n')}\n`;
+  }
+
+  /**
+   * Rebuilds a History from {@link History.toJSON} output (or a plain array of records).
+   * @throws GanHacksError `FILE_FORMAT` when the input is not a list of records.
+   */
+  static fromJSON(json: HistoryJSON | IterationRecord[]): History {
+    const records = Array.isArray(json) ? json : json?.records;
+    if (!Array.isArray(records) || records.some((r) => typeof r !== 'object' || r === null || typeof r.iteration !== 'number')) {
+      throw new GanHacksError('FILE_FORMAT', 'History.fromJSON: expected { records: [{ iteration, ... }, ...] }.');
+    }
+    // JSON has no NaN: accuracies of critics come back as null.
+    return new History(
+      records.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === null ? NaN : Number(v)])) as IterationRecord),
+    );
+  }
+}

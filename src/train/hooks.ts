@@ -1,0 +1,90 @@
+import type * as tf from '@tensorflow/tfjs';
+import type { History, IterationRecord } from './history.js';
+
+/** What a hook sees of the run; the same object is passed to every hook call. */
+export interface TrainState {
+  /** The last finished iteration (0 before the first). */
+  readonly iteration: number;
+  /** The current epoch, 0-based. */
+  readonly epoch: number;
+  /** The iteration the run will stop at. */
+  readonly targetIterations: number;
+  /** Iterations per epoch of this run. */
+  readonly iterationsPerEpoch: number;
+  readonly generator: tf.LayersModel;
+  readonly discriminator: tf.LayersModel;
+  readonly history: History;
+  /** Latent size of the generator. */
+  readonly latentDim: number;
+  /** The reason given by the hook that stopped the run, if one did. */
+  readonly stopReason: string | undefined;
+  /**
+   * Asks the run to stop after the current hook call; the loop ends at the
+   * next hook boundary and `onTrainEnd` still runs.
+   */
+  stop(reason: string): void;
+}
+
+/** Passed to {@link Hook.onDiscriminatorStep} after each discriminator update. */
+export interface DiscriminatorStepEvent {
+  /** 0-based index among the iteration's k discriminator steps. */
+  step: number;
+  /** Which batch the update used. */
+  batch: 'real' | 'fake' | 'combined';
+}
+
+/** Passed to {@link Hook.onGeneratorStep} after the generator update. */
+export interface GeneratorStepEvent {
+  /** Number of samples the generator update used. */
+  batchSize: number;
+}
+
+/** Per-epoch means of the iteration records, passed to {@link Hook.onEpochEnd}. */
+export type EpochLogs = Record<string, number>;
+
+type Awaitable = void | Promise<void>;
+
+/**
+ * A training hook. Every method is optional; hooks run in registration
+ * order and are awaited. The order of calls in one run is:
+ *
+ * `onTrainBegin` → per epoch `onEpochBegin` → per iteration `onIterationBegin`,
+ * k × `onDiscriminatorStep` (2k with separate batches), `onGeneratorStep`,
+ * `onIterationEnd` → `onEpochEnd` → `onTrainEnd`.
+ *
+ * `onIterationEnd` receives the record already appended to the history; a
+ * hook may add fields to it (later hooks and the history see them).
+ *
+ * @example
+ * ```ts
+ * const printer: Hook = {
+ *   onIterationEnd(state, logs) {
+ *     if (logs.iteration % 50 === 0) console.log(logs.iteration, logs.gLoss);
+ *   },
+ * };
+ * ```
+ */
+export interface Hook {
+  /** Shown in messages about the hook. */
+  readonly name?: string;
+  onTrainBegin?(state: TrainState): Awaitable;
+  onEpochBegin?(state: TrainState): Awaitable;
+  onIterationBegin?(state: TrainState): Awaitable;
+  onDiscriminatorStep?(state: TrainState, event: DiscriminatorStepEvent): Awaitable;
+  onGeneratorStep?(state: TrainState, event: GeneratorStepEvent): Awaitable;
+  onIterationEnd?(state: TrainState, logs: IterationRecord): Awaitable;
+  onEpochEnd?(state: TrainState, logs: EpochLogs): Awaitable;
+  onTrainEnd?(state: TrainState): Awaitable;
+}
+
+/** Names of the hook methods, in lifecycle order. */
+export const HOOK_METHODS = [
+  'onTrainBegin',
+  'onEpochBegin',
+  'onIterationBegin',
+  'onDiscriminatorStep',
+  'onGeneratorStep',
+  'onIterationEnd',
+  'onEpochEnd',
+  'onTrainEnd',
+] as const;
