@@ -9,7 +9,7 @@ export type ImageRange = 'tanh' | 'unit' | 'uint8';
 export interface LoadMnistOptions {
   /** Digits to keep, e.g. `[8]` for EXPERIMENTS.md B. @defaultValue all ten */
   digits?: number[];
-  /** Keep at most this many images (the first ones of each digit, in digit order). */
+  /** Keep at most this many images, taken in turn from each requested digit (balanced classes). */
   limit?: number;
   /**
    * `'tanh'`: [-1, 1], ready for a tanh generator; `'unit'`: [0, 1];
@@ -80,12 +80,16 @@ export async function loadMnist(options: LoadMnistOptions = {}): Promise<ImageDa
   const n = Math.min(total, options.limit ?? total);
   const pixels = new Float32Array(n * 784);
   const labels = new Int32Array(n);
+  // Round-robin over the digits, so a limit keeps the classes balanced.
+  const next = unique.map(() => 0);
   let k = 0;
-  for (const d of unique) {
-    const { raw, length } = mnist[d];
-    for (let i = 0; i < length && k < n; i++, k++) {
+  while (k < n) {
+    for (let j = 0; j < unique.length && k < n; j++) {
+      const { raw, length } = mnist[unique[j]];
+      if (next[j] >= length) continue;
+      const i = next[j]++;
       for (let p = 0; p < 784; p++) pixels[k * 784 + p] = toRange(raw[i * 784 + p], range);
-      labels[k] = d;
+      labels[k++] = unique[j];
     }
   }
   return { images: tf.tensor4d(pixels, [n, 28, 28, 1]), labels: tf.tensor1d(labels, 'int32') };

@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { History, IterationRecord } from './history.js';
+import type { TrainerCheckpoint } from './checkpoint.js';
 
 /** What a hook sees of the run; the same object is passed to every hook call. */
 export interface TrainState {
@@ -23,6 +24,8 @@ export interface TrainState {
    * next hook boundary and `onTrainEnd` still runs.
    */
   stop(reason: string): void;
+  /** An in-memory checkpoint of the whole run (models, optimizers, state), as `Trainer.checkpoint()`. */
+  checkpoint(): Promise<TrainerCheckpoint>;
 }
 
 /** Passed to {@link Hook.onDiscriminatorStep} after each discriminator update. */

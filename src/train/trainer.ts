@@ -456,6 +456,7 @@ export class Trainer {
       stop(reason: string) {
         stopReason ??= reason;
       },
+      checkpoint: () => this.checkpoint(),
     };
     this.currentSource = source;
     try {

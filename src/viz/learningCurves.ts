@@ -88,6 +88,7 @@ export function learningCurvesSpec(history: History | IterationRecord[], options
     ...(options.title ? { title: { text: options.title, fontSize: 15 } } : {}),
     background: 'white',
     vconcat: panels,
+    resolve: { scale: { color: 'independent' } },
     config: { font: 'DejaVu Sans, Helvetica, Arial, sans-serif', view: { stroke: '#ddd' } },
   };
 }

@@ -5,6 +5,9 @@ import { KernelContext, type TensorInfo } from './kernelContext.js';
 /** Rows of the reduction (N·OH·OW) handled per GEMM, so packed operands stay cache-friendly. */
 const CHUNK_ROWS = 4096;
 
+/** Below this many output channels, XNNPACK's convolution tiles are mostly empty: use the GEMM path. */
+const CONV_PATH_MIN_CHANNELS = 8;
+
 interface FilterGradAttrs {
   strides: [number, number] | number;
   pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
@@ -15,14 +18,19 @@ interface FilterGradAttrs {
 
 /**
  * The filter gradient dW[kh, kw, ci, co] = Σ x[n, oh·s + kh − top, ow·s + kw − left, ci] · dy[n, oh, ow, co]
- * as GEMMs on XNNPACK.
+ * on XNNPACK.
  *
  * A stride-s convolution splits into s² stride-1 problems, one per phase
- * (kh mod s, kw mod s) of the kernel. Each is a single matrix product whose
- * reduction runs over the N·OH·OW output positions: either an im2col of x
- * (rows: positions, columns: taps × Ci) against dyᵀ, or, when Co is smaller
- * than Ci (a 1-channel output layer), an im2col of dy (taps × Co rows)
- * against the padded x — whichever copies fewer numbers.
+ * (kh mod s, kw mod s) of the kernel. For each, dW is itself a valid
+ * convolution: the phase's sub-grid of x, laid out [Ci, h, w, N] (channels
+ * become the batch, the batch becomes channels), convolved with dy as the
+ * filter [OH, OW, N, Co]. XNNPACK packs dy once and reads x through its
+ * indirection buffer, with no im2col copy. Phases of equal shape run as one
+ * convolution, stacked along the batch axis.
+ *
+ * With few output channels (Co < 8: the 1-channel output layer of a
+ * generator) XNNPACK's convolution wastes most of its tiles, so those cases
+ * use a GEMM over an im2col of x or of dy instead, whichever copies fewer numbers.
  */
 export function conv2dBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; backend: BackendWasm; attrs: tf.NamedAttrMap }): TensorInfo {
   const { inputs, backend } = args;
@@ -61,9 +69,12 @@ export function conv2dBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; back
       left: info.padInfo.left,
     };
     ctx.view(out).fill(0);
-    for (let rh = 0; rh < geometry.sh && rh < geometry.kh; rh++) {
-      for (let rw = 0; rw < geometry.sw && rw < geometry.kw; rw++) {
-        phaseFilterGrad(ctx, x, dy, out, geometry, rh, rw);
+    if (geometry.co >= CONV_PATH_MIN_CHANNELS) convPath(ctx, x, dy, out, geometry);
+    else {
+      for (let rh = 0; rh < geometry.sh && rh < geometry.kh; rh++) {
+        for (let rw = 0; rw < geometry.sw && rw < geometry.kw; rw++) {
+          phaseFilterGrad(ctx, x, dy, out, geometry, rh, rw);
+        }
       }
     }
     return ctx.keep(out);
@@ -235,4 +246,79 @@ function dyIm2col(
       }
     }
   }
+}
+
+/** x [N, H, W, C] → [C, H, W, N], in blocks of rows so reads and writes both stay local. */
+function transposeToChannelsFirst(src: Float32Array, dst: Float32Array, n: number, hw: number, c: number): void {
+  const block = 16;
+  for (let p = 0; p < hw; p++) {
+    for (let b0 = 0; b0 < n; b0 += block) {
+      const b1 = Math.min(n, b0 + block);
+      for (let ch = 0; ch < c; ch++) {
+        const dstBase = (ch * hw + p) * n;
+        for (let b = b0; b < b1; b++) dst[dstBase + b] = src[(b * hw + p) * c + ch];
+      }
+    }
+  }
+}
+
+function convPath(ctx: KernelContext, x: TensorInfo, dy: TensorInfo, out: TensorInfo, g: Geometry): void {
+  const xt = ctx.alloc([g.ci, g.h, g.w, g.n]);
+  transposeToChannelsFirst(ctx.view(x), ctx.view(xt), g.n, g.h * g.w, g.ci);
+  // Phases grouped by their tap counts: each group is one stacked convolution.
+  const groups = new Map<string, [number, number][]>();
+  for (let rh = 0; rh < g.sh && rh < g.kh; rh++) {
+    for (let rw = 0; rw < g.sw && rw < g.kw; rw++) {
+      const key = `${tapCount(g.kh, g.sh, rh)}x${tapCount(g.kw, g.sw, rw)}`;
+      groups.set(key, [...(groups.get(key) ?? []), [rh, rw]]);
+    }
+  }
+  for (const phases of groups.values()) {
+    const jh = tapCount(g.kh, g.sh, phases[0][0]);
+    const jw = tapCount(g.kw, g.sw, phases[0][1]);
+    const qh = g.oh + jh - 1;
+    const qw = g.ow + jw - 1;
+    const input = ctx.alloc([phases.length * g.ci, qh, qw, g.n]);
+    const iv = ctx.view(input);
+    const xv = ctx.view(xt);
+    phases.forEach(([rh, rw], p) => {
+      for (let ci = 0; ci < g.ci; ci++) {
+        for (let q = 0; q < qh; q++) {
+          const ih = q * g.sh + rh - g.top;
+          const rowBase = (((p * g.ci + ci) * qh + q) * qw) * g.n;
+          if (ih < 0 || ih >= g.h) {
+            iv.fill(0, rowBase, rowBase + qw * g.n);
+            continue;
+          }
+          for (let t = 0; t < qw; t++) {
+            const iw = t * g.sw + rw - g.left;
+            const dst = rowBase + t * g.n;
+            if (iw < 0 || iw >= g.w) iv.fill(0, dst, dst + g.n);
+            else {
+              const src = ((ci * g.h + ih) * g.w + iw) * g.n;
+              iv.set(xv.subarray(src, src + g.n), dst);
+            }
+          }
+        }
+      }
+    });
+    // dW of the phase: valid convolution with dy [N, OH, OW, Co] read as a filter [OH, OW, N, Co].
+    const filter = ctx.run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] });
+    const res = ctx.run('Conv2D', { x: input, filter }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] });
+    const rv = ctx.view(res);
+    const ov = ctx.view(out);
+    phases.forEach(([rh, rw], p) => {
+      for (let ci = 0; ci < g.ci; ci++) {
+        for (let j = 0; j < jh; j++) {
+          for (let i = 0; i < jw; i++) {
+            const src = (((p * g.ci + ci) * jh + j) * jw + i) * g.co;
+            const dst = (((rh + j * g.sh) * g.kw + (rw + i * g.sw)) * g.ci + ci) * g.co;
+            ov.set(rv.subarray(src, src + g.co), dst);
+          }
+        }
+      }
+    });
+    ctx.free(input, filter, res);
+  }
+  ctx.free(xt);
 }

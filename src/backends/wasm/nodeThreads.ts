@@ -72,5 +72,9 @@ export async function initThreadedWasmInNode(threads: number, baseUrl: string): 
     URL.createObjectURL = createObjectURL;
     m.os.cpus = cpus;
   }
+  // Emscripten's pool threads would otherwise keep Node's event loop alive
+  // after the program's own work is done.
+  const pthreads = (tf.backend() as unknown as { wasm?: { PThread?: { runningWorkers?: { unref?: () => void }[]; unusedWorkers?: { unref?: () => void }[] } } }).wasm?.PThread;
+  for (const w of [...(pthreads?.runningWorkers ?? []), ...(pthreads?.unusedWorkers ?? [])]) w.unref?.();
   return wasmModule.getThreadsCount();
 }

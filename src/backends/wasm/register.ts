@@ -1,17 +1,33 @@
 import * as tf from '@tensorflow/tfjs';
 import { conv2dBackpropFilter } from './conv2dBackpropFilter.js';
 import { conv2dBackpropInput } from './conv2dBackpropInput.js';
+import { handlesSmallOutput, smallOutputConv2d } from './smallOutputConv2d.js';
 
 /** Names of the kernels gan-hacks registers on the WASM backend. */
-export const WASM_TRAINING_KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput'] as const;
+export const WASM_TRAINING_KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Conv2D', 'FusedConv2D'] as const;
+
+/** Replaces a native kernel, keeping its setup (the native function needs it) and falling back to it. */
+function wrapNative(name: string, mine: tf.KernelFunc, use: (args: Parameters<tf.KernelFunc>[0]) => boolean): void {
+  const native = tf.getKernel(name, 'wasm');
+  if (!native) return;
+  tf.unregisterKernel(name, 'wasm');
+  tf.registerKernel({
+    kernelName: name,
+    backendName: 'wasm',
+    setupFunc: native.setupFunc,
+    kernelFunc: (args) => (use(args) ? mine(args) : native.kernelFunc(args)),
+  });
+}
 
 let registered = false;
 
 /**
  * Registers the kernels that let the WASM backend train convolutional GANs:
- * `Conv2DBackpropFilter` (missing in tfjs-backend-wasm) and a faster
+ * `Conv2DBackpropFilter` (missing in tfjs-backend-wasm), a faster
  * `Conv2DBackpropInput` (the transposed convolution of every DCGAN
- * generator). Idempotent. Importing `gan-hacks/wasm` calls it.
+ * generator), and `Conv2D` / `FusedConv2D` for 1-7 output channels (a
+ * generator's output layer); other convolutions keep the native kernel.
+ * Idempotent. Importing `gan-hacks/wasm` calls it.
  *
  * @example
  * ```ts
@@ -39,4 +55,8 @@ export function registerWasmTrainingKernels(): void {
     backendName: 'wasm',
     kernelFunc: conv2dBackpropFilter as unknown as tf.KernelFunc,
   });
+  // Convolutions with 1-7 output channels (a generator's output layer) as a GEMM.
+  for (const name of ['Conv2D', 'FusedConv2D']) {
+    wrapNative(name, smallOutputConv2d as unknown as tf.KernelFunc, (a) => handlesSmallOutput(a.inputs, a.attrs as never));
+  }
 }

@@ -1,0 +1,161 @@
+/**
+ * Helpers shared by the example scripts: command-line options, backend
+ * choice and the summary every run writes. Only gan-hacks' public API is used.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { parseArgs } from 'node:util';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  diagnose,
+  meanPairwiseDistance,
+  ndb,
+  useFastestBackend,
+  type BackendChoice,
+  type History,
+  type Trainer,
+} from 'gan-hacks';
+import { writeFileAtomic, writeLearningCurves, writePng } from 'gan-hacks/node';
+import { imageGrid } from 'gan-hacks';
+
+/** Options every example accepts. */
+export interface ExampleArgs {
+  /** A few iterations on tiny batches: a smoke test that runs in seconds (CI). */
+  quick: boolean;
+  seed: number;
+  /** Overrides the experiment's iteration count. */
+  iterations?: number;
+  /** Output folder. */
+  out: string;
+  /** WASM threads (default: all cores). */
+  threads?: number;
+  /** Write a sample grid every epoch (default) or only at the end. */
+  grids: 'epoch' | 'final';
+  /** Extra flags of one example. */
+  flags: Record<string, string | boolean | undefined>;
+}
+
+/** Parses `--quick --seed N --iterations N --out DIR --threads N --grids epoch|final` plus the example's own flags. */
+export function exampleArgs(name: string, extra: Record<string, { type: 'string' | 'boolean' }> = {}): ExampleArgs {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      seed: { type: 'string', default: '1' },
+      iterations: { type: 'string' },
+      out: { type: 'string' },
+      threads: { type: 'string' },
+      grids: { type: 'string', default: 'epoch' },
+      ...extra,
+    },
+    allowPositionals: false,
+  });
+  const quick = Boolean(values.quick);
+  const seed = Number(values.seed);
+  return {
+    quick,
+    seed,
+    iterations: values.iterations === undefined ? undefined : Number(values.iterations),
+    out: (values.out as string | undefined) ?? join(quick ? 'out/quick' : 'out', name, `seed-${seed}`),
+    threads: values.threads === undefined ? undefined : Number(values.threads),
+    grids: values.grids === 'final' ? 'final' : 'epoch',
+    flags: values as Record<string, string | boolean | undefined>,
+  };
+}
+
+/** The fastest backend available without downloads (WASM with gan-hacks' kernels here). */
+export async function setup(args: ExampleArgs): Promise<BackendChoice> {
+  await mkdir(args.out, { recursive: true });
+  return useFastestBackend({ threads: args.threads });
+}
+
+const round = (v: number, digits = 4): number | null => (Number.isFinite(v) ? Number(v.toFixed(digits)) : null);
+
+function windowMeans(history: History, window: number): Record<string, number | null> {
+  const recent = history.records.slice(-window);
+  const out: Record<string, number | null> = {};
+  for (const key of ['dLossReal', 'dLossFake', 'gLoss', 'dAccReal', 'dAccFake']) {
+    const values = recent.map((r) => r[key]).filter(Number.isFinite);
+    out[key] = values.length ? round(values.reduce((a, b) => a + b, 0) / values.length) : null;
+  }
+  return out;
+}
+
+/** Everything a run reports, written as summary.json. */
+export interface RunSummary {
+  experiment: string;
+  title: string;
+  config: Record<string, unknown>;
+  backend: BackendChoice;
+  seed: number;
+  iterations: number;
+  seconds: number;
+  secondsPerIteration: number;
+  final: Record<string, number | null>;
+  last100: Record<string, number | null>;
+  diversity: number | null;
+  ndb: { bins: number; ndb: number; ndbRatio: number; jsDivergence: number } | null;
+  diagnosis: ReturnType<typeof diagnose>;
+  stopReason?: string;
+}
+
+/** Options of {@link finish}. */
+export interface FinishOptions {
+  experiment: string;
+  title: string;
+  args: ExampleArgs;
+  trainer: Trainer;
+  history: History;
+  backend: BackendChoice;
+  seconds: number;
+  config: Record<string, unknown>;
+  /** Real samples for diversity and NDB. */
+  real: tf.Tensor;
+  /** NDB bins. @defaultValue 20 */
+  bins?: number;
+  /** Loss-band overrides for non-BCE losses. */
+  diagnoseOptions?: Parameters<typeof diagnose>[1];
+  /** Number of images in the final grid (a square). @defaultValue 100 */
+  gridSize?: number;
+}
+
+/**
+ * Measures sample diversity and NDB of the final generator, diagnoses the
+ * run, and writes summary.json, the learning curves and a final sample grid.
+ */
+export async function finish(o: FinishOptions): Promise<RunSummary> {
+  const { args, trainer, history } = o;
+  const n = Math.min(o.real.shape[0], args.quick ? 64 : 1000);
+  const real = o.real.slice(0, n);
+  const fake = trainer.generate(n, args.seed + 1000);
+  const diversity = meanPairwiseDistance(fake.slice(0, Math.min(n, 500))) / meanPairwiseDistance(real.slice(0, Math.min(n, 500)));
+  const bins = Math.min(o.bins ?? 20, Math.floor(n / 4));
+  const nd = ndb(real, fake, { bins, seed: args.seed });
+  const diagnosis = diagnose(history, { ...o.diagnoseOptions, diversity, ndbRatio: nd.ndbRatio });
+  const side = Math.round(Math.sqrt(o.gridSize ?? 100));
+  const gridImages = trainer.generate(side * side, 0);
+  await writePng(join(args.out, 'samples-final.png'), imageGrid(gridImages, { columns: side, scale: 2 }));
+  gridImages.dispose();
+  await writeLearningCurves(history, args.out, { title: o.title });
+  await writeFileAtomic(join(args.out, 'history.csv'), history.toCSV());
+  const summary: RunSummary = {
+    experiment: o.experiment,
+    title: o.title,
+    config: o.config,
+    backend: o.backend,
+    seed: args.seed,
+    iterations: history.length,
+    seconds: round(o.seconds, 1) ?? 0,
+    secondsPerIteration: round(o.seconds / Math.max(1, history.length), 3) ?? 0,
+    final: windowMeans(history, 1),
+    last100: windowMeans(history, 100),
+    diversity: round(diversity),
+    ndb: { bins: nd.bins, ndb: nd.ndb, ndbRatio: round(nd.ndbRatio) ?? 0, jsDivergence: round(nd.jsDivergence) ?? 0 },
+    diagnosis,
+  };
+  await writeFileAtomic(join(args.out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  tf.dispose([real, fake]);
+  console.log(`\n${o.title} (seed ${args.seed}): ${diagnosis.verdict} after ${history.length} iterations, ${summary.secondsPerIteration} s/iteration`);
+  for (const f of diagnosis.findings) console.log(`  [${f.severity}] ${f.message}`);
+  console.log(`  diversity ${summary.diversity}, NDB/K ${summary.ndb?.ndbRatio} (K=${bins}); outputs in ${args.out}`);
+  return summary;
+}

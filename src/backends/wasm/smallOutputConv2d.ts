@@ -1,0 +1,112 @@
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { KernelContext, type TensorInfo } from './kernelContext.js';
+
+/** At or above this many output channels XNNPACK's own convolution is efficient. */
+export const SMALL_OUTPUT_MAX_CHANNELS = 7;
+
+type Activation = 'linear' | 'relu' | 'relu6' | 'tanh' | 'sigmoid' | 'leakyrelu' | 'elu';
+
+const ACTIVATIONS: Record<Activation, (v: number, alpha: number) => number> = {
+  linear: (v) => v,
+  relu: (v) => (v > 0 ? v : 0),
+  relu6: (v) => Math.min(6, Math.max(0, v)),
+  tanh: Math.tanh,
+  sigmoid: (v) => 1 / (1 + Math.exp(-v)),
+  leakyrelu: (v, a) => (v > 0 ? v : a * v),
+  elu: (v) => (v > 0 ? v : Math.expm1(v)),
+};
+
+interface ConvAttrs {
+  strides: [number, number] | number;
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dataFormat: 'NHWC' | 'NCHW';
+  dilations?: [number, number] | number;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  activation?: string;
+  leakyreluAlpha?: number;
+}
+
+/** Whether {@link smallOutputConv2d} handles this call (else the native kernel does). */
+export function handlesSmallOutput(inputs: tf.NamedTensorInfoMap, attrs: ConvAttrs): boolean {
+  const filter = inputs.filter as TensorInfo;
+  const dil = attrs.dilations ?? 1;
+  const unitDilation = Array.isArray(dil) ? dil.every((d) => d === 1) : dil === 1;
+  const activation = (attrs.activation ?? 'linear') as Activation;
+  return (
+    attrs.dataFormat !== 'NCHW' &&
+    unitDilation &&
+    filter.shape[3] <= SMALL_OUTPUT_MAX_CHANNELS &&
+    activation in ACTIVATIONS &&
+    inputs.preluActivationWeights === undefined
+  );
+}
+
+/**
+ * A convolution with few output channels as one GEMM and a shift-and-add:
+ * P[m, (kh, kw, co)] = Σ x[m, ci] · W[kh, kw, ci, co] for every input pixel m,
+ * then y[n, oh, ow, co] = Σ P[n, oh·s + kh − top, ow·s + kw − left, (kh, kw, co)].
+ * XNNPACK's direct convolution of a 1-channel output (a generator's last
+ * layer) leaves most of its tiles empty; the GEMM's columns are all taps.
+ * Bias and activation of FusedConv2D are applied here too.
+ */
+export function smallOutputConv2d(args: { inputs: tf.NamedTensorInfoMap; backend: BackendWasm; attrs: tf.NamedAttrMap }): TensorInfo {
+  const { inputs, backend } = args;
+  const attrs = args.attrs as unknown as ConvAttrs;
+  const x = inputs.x as TensorInfo;
+  const filter = inputs.filter as TensorInfo;
+  const bias = inputs.bias as TensorInfo | undefined;
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filter.shape as [number, number, number, number],
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    'channelsLast',
+  );
+  const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outHeight: oh, outWidth: ow, outChannels: co } = info;
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
+  const { top, left } = info.padInfo;
+  const cols = kh * kw * co;
+  const ctx = new KernelContext(backend);
+  try {
+    const out = ctx.alloc([n, oh, ow, co]);
+    const b = ctx.alloc([1, ci, cols]);
+    {
+      const wv = ctx.view(filter);
+      const bv = ctx.view(b);
+      for (let t = 0; t < kh * kw; t++) for (let c = 0; c < ci; c++) for (let o = 0; o < co; o++) bv[c * cols + t * co + o] = wv[(t * ci + c) * co + o];
+    }
+    const a = ctx.run('Reshape', { x }, { shape: [1, n * h * w, ci] });
+    const p = ctx.matMul(a, b);
+    const pv = ctx.view(p);
+    const ov = ctx.view(out);
+    const biasValues = bias ? Float32Array.from(ctx.view(bias)) : undefined;
+    const act = ACTIVATIONS[(attrs.activation ?? 'linear') as Activation];
+    const alpha = attrs.leakyreluAlpha ?? 0.2;
+    for (let img = 0; img < n; img++) {
+      for (let y = 0; y < oh; y++) {
+        for (let xo = 0; xo < ow; xo++) {
+          const dst = ((img * oh + y) * ow + xo) * co;
+          for (let o = 0; o < co; o++) ov[dst + o] = biasValues ? biasValues[o % biasValues.length] : 0;
+          for (let r = 0; r < kh; r++) {
+            const ih = y * sh + r - top;
+            if (ih < 0 || ih >= h) continue;
+            for (let c = 0; c < kw; c++) {
+              const iw = xo * sw + c - left;
+              if (iw < 0 || iw >= w) continue;
+              const src = ((img * h + ih) * w + iw) * cols + (r * kw + c) * co;
+              for (let o = 0; o < co; o++) ov[dst + o] += pv[src + o];
+            }
+          }
+          for (let o = 0; o < co; o++) ov[dst + o] = act(ov[dst + o], alpha);
+        }
+      }
+    }
+    return ctx.keep(out);
+  } finally {
+    ctx.dispose();
+  }
+}

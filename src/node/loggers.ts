@@ -1,0 +1,60 @@
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Hook, TrainState } from '../train/hooks.js';
+import type { IterationRecord } from '../train/history.js';
+import { writeFileAtomic } from './files.js';
+
+/** Options of {@link CsvLogger} and {@link JsonlLogger}. */
+export interface LoggerOptions {
+  /** File to write. */
+  path: string;
+  /** Keep records already in the file (a resumed run). @defaultValue false */
+  append?: boolean;
+}
+
+/**
+ * Writes the history to a CSV file, rewritten atomically at each epoch end
+ * and at the end of training (columns can appear mid-run, e.g. `diversity`).
+ *
+ * @example
+ * ```ts
+ * new Trainer({ ..., hooks: [new CsvLogger({ path: 'runs/b1/history.csv' })] });
+ * ```
+ */
+export class CsvLogger implements Hook {
+  readonly name = 'CsvLogger';
+
+  constructor(private readonly options: LoggerOptions) {}
+
+  async onEpochEnd(state: TrainState): Promise<void> {
+    await writeFileAtomic(this.options.path, state.history.toCSV());
+  }
+
+  async onTrainEnd(state: TrainState): Promise<void> {
+    await writeFileAtomic(this.options.path, state.history.toCSV());
+  }
+}
+
+/**
+ * Appends one JSON line per iteration: a log that survives a crash.
+ *
+ * @example
+ * ```ts
+ * new Trainer({ ..., hooks: [new JsonlLogger({ path: 'runs/b1/history.jsonl' })] });
+ * ```
+ */
+export class JsonlLogger implements Hook {
+  readonly name = 'JsonlLogger';
+
+  constructor(private readonly options: LoggerOptions) {}
+
+  async onTrainBegin(): Promise<void> {
+    await mkdir(dirname(this.options.path), { recursive: true });
+    if (!this.options.append) await writeFile(this.options.path, '');
+  }
+
+  async onIterationEnd(_state: TrainState, logs: IterationRecord): Promise<void> {
+    const line = JSON.stringify(logs, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v));
+    await appendFile(this.options.path, `${line}\n`);
+  }
+}

@@ -1,0 +1,79 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { featureMatching, historicalAveraging } from '../src/index.js';
+import { expectCode, expectNoLeak } from './helpers.js';
+
+function discriminator(): tf.Sequential {
+  return tf.sequential({
+    layers: [
+      tf.layers.dense({ units: 3, inputShape: [2], name: 'features', kernelInitializer: tf.initializers.randomNormal({ seed: 1 }) }),
+      tf.layers.dense({ units: 1, activation: 'sigmoid' }),
+    ],
+  });
+}
+
+describe('featureMatching', () => {
+  it('is the squared distance between the batch means of the chosen layer on real and fake', () => {
+    const d = discriminator();
+    const real = tf.tensor2d([[1, 2], [3, -1]]);
+    const fake = tf.tensor2d([[0, 0], [-2, 1], [1, 1]]);
+    const fm = featureMatching({ layer: 'features', weight: 2 });
+    const value = expectNoLeak(() => fm.penalty({ model: d, discriminator: d, real, fake })).dataSync()[0];
+    // Independent: the layer is linear, so compute it from its weights on the host.
+    const [w, b] = d.layers[0].getWeights().map((t) => t.arraySync() as number[][] | number[]);
+    const feat = (x: number[]): number[] => [0, 1, 2].map((j) => x[0] * (w as number[][])[0][j] + x[1] * (w as number[][])[1][j] + (b as number[])[j]);
+    const meanOf = (rows: number[][]): number[] => [0, 1, 2].map((j) => rows.reduce((s, r) => s + feat(r)[j], 0) / rows.length);
+    const mr = meanOf(real.arraySync() as number[][]);
+    const mf = meanOf(fake.arraySync() as number[][]);
+    const expected = 2 * mr.reduce((s, v, j) => s + (v - mf[j]) ** 2, 0);
+    expect(value).toBeCloseTo(expected, 4);
+    // By index too.
+    expect(featureMatching({ layer: 0, weight: 2 }).penalty({ model: d, discriminator: d, real, fake }).dataSync()[0]).toBeCloseTo(expected, 4);
+    tf.dispose([real, fake]);
+    d.dispose();
+  });
+
+  it('names the available layers when the layer is unknown', () => {
+    const d = discriminator();
+    const x = tf.zeros([1, 2]);
+    expect(() => featureMatching({ layer: 'nope' }).penalty({ model: d, discriminator: d, real: x, fake: x })).toThrow(/features/);
+    expectCode(() => featureMatching({} as never), 'INVALID_ARGUMENT');
+    x.dispose();
+    d.dispose();
+  });
+});
+
+describe('historicalAveraging', () => {
+  it('penalises the distance to the running mean of past parameters', () => {
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1], kernelInitializer: 'zeros', biasInitializer: 'zeros' })] });
+    const ha = historicalAveraging({ weight: 0.5, target: 'discriminator' });
+    expect(ha.name).toBe('dHistoricalAveraging');
+    expect(ha.penalty({ model }).dataSync()[0]).toBe(0);
+    // Parameters after three updates: (1, 1), (2, 0), (3, -1) for (kernel, bias).
+    const history = [
+      [1, 1],
+      [2, 0],
+      [3, -1],
+    ];
+    ha.afterUpdate({ model }); // snapshot of the initial (0, 0)... already averaged once
+    for (const [k, b] of history) {
+      model.setWeights([tf.tensor2d([[k]]), tf.tensor1d([b])]);
+      ha.afterUpdate({ model });
+    }
+    // Snapshots: (0,0) initial, (0,0) first call, then the three above.
+    const snaps = [[0, 0], [0, 0], ...history];
+    const avg = [0, 1].map((i) => snaps.reduce((s, p) => s + p[i], 0) / snaps.length);
+    expect(ha.snapshots).toBe(5);
+    model.setWeights([tf.tensor2d([[4]]), tf.tensor1d([2])]);
+    const expected = 0.5 * ((4 - avg[0]) ** 2 + (2 - avg[1]) ** 2);
+    expect(expectNoLeak(() => ha.penalty({ model })).dataSync()[0]).toBeCloseTo(expected, 5);
+    const before = tf.memory().numTensors;
+    ha.dispose();
+    expect(tf.memory().numTensors).toBe(before - 2);
+    model.dispose();
+  });
+
+  it('rejects a bad target', () => {
+    expectCode(() => historicalAveraging({ target: 'both' as never }), 'INVALID_ARGUMENT');
+  });
+});
