@@ -16,7 +16,7 @@ function flatten(name: string, x: tf.Tensor): tf.Tensor2D {
   if (x.rank < 2 || x.shape[0] < 2) {
     throw new GanHacksError('INVALID_SHAPE', `${name} must be a batch of at least 2 samples, got shape [${x.shape.join(', ')}].`);
   }
-  return x.reshape([x.shape[0], -1]) as tf.Tensor2D;
+  return tf.tidy(() => x.reshape([x.shape[0], -1]) as tf.Tensor2D);
 }
 
 /**

@@ -61,7 +61,7 @@ export function normalCdf(x: number): number {
 function asMatrix(name: string, x: tf.Tensor): tf.Tensor2D {
   assertTensor(name, x);
   if (x.rank < 2) throw new GanHacksError('INVALID_SHAPE', `${name} must be a batch [n, ...], got shape [${x.shape.join(', ')}].`);
-  return x.reshape([x.shape[0], -1]).toFloat() as tf.Tensor2D;
+  return tf.tidy(() => x.reshape([x.shape[0], -1]).toFloat() as tf.Tensor2D);
 }
 
 /**

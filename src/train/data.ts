@@ -64,6 +64,8 @@ export class TensorBatchSource implements BatchSource {
   }
 
   restore(cursor: DataCursor): void {
+    // A cursor from other data (another size) cannot be continued: start a fresh pass.
+    if (cursor.order.length !== this.size) return;
     this.order = [...cursor.order];
     this.position = cursor.position;
   }

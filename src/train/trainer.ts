@@ -477,6 +477,8 @@ export class Trainer {
       await this.callHooks('onTrainEnd', state);
     } finally {
       this.running = false;
+      // A checkpoint taken after fit() must still know where the data stood.
+      this.pendingCursor = source.cursor();
       this.currentSource = undefined;
     }
     return this.historyLog;

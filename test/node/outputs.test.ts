@@ -1,0 +1,73 @@
+import * as tf from '@tensorflow/tfjs';
+import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { describe, expect, it } from 'vitest';
+import { Trainer, imageGrid, learningCurvesSpec } from '../../src/index.js';
+import { CsvLogger, JsonlLogger, LearningCurves, SampleGrid, encodePng, writeFileAtomic } from '../../src/node/index.js';
+import { tinyData, tinyDiscriminator, tinyGenerator } from '../train/tiny.js';
+
+describe('image grids and PNG', () => {
+  it('tiles images with padding, inverts grayscale and encodes a decodable PNG', () => {
+    // Two 2x2 images: all -1 (white after inversion) and all +1 (black).
+    const images = tf.concat([tf.fill([1, 2, 2, 1], -1), tf.fill([1, 2, 2, 1], 1)]);
+    const grid = imageGrid(images, { columns: 2, padding: 1 });
+    expect([grid.width, grid.height, grid.channels]).toEqual([7, 4, 1]);
+    const row1 = Array.from(grid.pixels.slice(7, 14));
+    expect(row1).toEqual([255, 255, 255, 255, 0, 0, 255]);
+    const png = PNG.sync.read(encodePng(grid));
+    expect([png.width, png.height]).toEqual([7, 4]);
+    expect(png.data[(1 * 7 + 4) * 4]).toBe(0);
+    expect(imageGrid(images, { columns: 1, padding: 0, invert: false, scale: 2 }).width).toBe(4);
+    images.dispose();
+  });
+});
+
+describe('file and chart hooks', () => {
+  it('write per-epoch grids, CSV, JSONL and the two-panel learning curves', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hooks-'));
+    const data = tinyData(16);
+    const t = new Trainer({
+      generator: tinyGenerator(),
+      discriminator: tinyDiscriminator(),
+      latentDim: 3,
+      seed: 1,
+      hooks: [
+        new SampleGrid({ dir: join(dir, 'grids'), size: 3 }),
+        new CsvLogger({ path: join(dir, 'h.csv') }),
+        new JsonlLogger({ path: join(dir, 'h.jsonl') }),
+        new LearningCurves({ dir, title: 'tiny' }),
+      ],
+    });
+    await t.fit(data, { batchSize: 8, iterations: 4, iterationsPerEpoch: 2 });
+    expect(await readdir(join(dir, 'grids'))).toEqual(['epoch-001.png', 'epoch-002.png']);
+    const grid = PNG.sync.read(await readFile(join(dir, 'grids', 'epoch-001.png')));
+    expect(grid.width).toBe(3 * 4 + 4 * 2);
+    expect((await readFile(join(dir, 'h.csv'), 'utf8')).trim().split('\n')).toHaveLength(5);
+    expect((await readFile(join(dir, 'h.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l).iteration)).toEqual([1, 2, 3, 4]);
+    const svg = await readFile(join(dir, 'learning-curves.svg'), 'utf8');
+    expect(svg).toContain('Losses');
+    expect(svg).toContain('Discriminator accuracy');
+    expect(svg).toContain('G loss');
+    const png = PNG.sync.read(await readFile(join(dir, 'learning-curves.png')));
+    expect(png.width).toBeGreaterThan(1000);
+    data.dispose();
+  });
+
+  it('the learning-curve spec has a loss panel and an accuracy panel only when accuracies exist', () => {
+    const rec = (i: number, acc: number) => ({ iteration: i, epoch: 0, dLossReal: 1, dLossFake: 1, gLoss: 1, dAccReal: acc, dAccFake: acc });
+    const both = learningCurvesSpec([rec(1, 0.5), rec(2, 0.6)]) as { vconcat: unknown[] };
+    expect(both.vconcat).toHaveLength(2);
+    const critic = learningCurvesSpec([rec(1, NaN), rec(2, NaN)]) as { vconcat: unknown[] };
+    expect(critic.vconcat).toHaveLength(1);
+  });
+
+  it('writeFileAtomic leaves no temporary file and replaces the target whole', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'atomic-'));
+    await writeFileAtomic(join(dir, 'a.txt'), 'one');
+    await writeFileAtomic(join(dir, 'a.txt'), 'two');
+    expect(await readdir(dir)).toEqual(['a.txt']);
+    expect(await readFile(join(dir, 'a.txt'), 'utf8')).toBe('two');
+  });
+});
