@@ -74,7 +74,11 @@ export interface DiagnosisThresholds {
   oscillationAutocorrelation: number;
   /** Mean D accuracy on fakes above this counts as "often ~100%". @defaultValue 0.9 */
   highFakeAccuracy: number;
-  /** Sample diversity (generated / real mean pairwise distance) below this signals mode collapse. @defaultValue 0.8 */
+  /**
+   * Sample diversity (generated / real mean pairwise distance) below this
+   * signals mode collapse. @defaultValue 0.75 (B2's collapsed PyTorch run: 0.69;
+   * healthy runs: 0.8-1.0)
+   */
   lowDiversity: number;
   /** NDB/K above this signals mode collapse. @defaultValue 0.5 */
   highNdbRatio: number;
@@ -98,7 +102,7 @@ export const DEFAULT_THRESHOLDS: Readonly<DiagnosisThresholds> = Object.freeze({
   oscillationPeriods: [5, 100],
   oscillationAutocorrelation: 0.3,
   highFakeAccuracy: 0.9,
-  lowDiversity: 0.8,
+  lowDiversity: 0.75,
   highNdbRatio: 0.5,
   stableDiscriminatorLoss: [0.25, 1.2],
   stableGeneratorLoss: [0.3, 3],

@@ -24,7 +24,7 @@ export interface DiversityProbeOptions {
  * Adds a `diversity` column to the history every N iterations: the mean
  * pairwise distance of samples generated from a fixed latent batch, divided
  * by that of real samples. {@link diagnose} reads it as direct evidence of
- * mode collapse (below 0.8) or of a healthy spread (near 1).
+ * mode collapse (below 0.75 by default) or of a healthy spread (near 1).
  *
  * @example
  * ```ts
