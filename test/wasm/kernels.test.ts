@@ -1,0 +1,164 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { WASM_TRAINING_KERNELS, initWasmBackend } from '../../src/wasm/index.js';
+import { Trainer, dcganNormal } from '../../src/index.js';
+
+beforeAll(async () => {
+  await initWasmBackend({ threads: 1 });
+  await tf.setBackend('cpu');
+});
+
+interface Case {
+  n: number;
+  h: number;
+  w: number;
+  ci: number;
+  co: number;
+  k: number;
+  s: number;
+  pad: 'same' | 'valid';
+}
+
+/** The test matrix: every kernel size 1-7 × stride 1-2 × same/valid, cycling batch 1-32, channels 1-64 and non-square inputs. */
+function matrix(): Case[] {
+  const batches = [1, 3, 8, 32, 2];
+  const channels: [number, number][] = [
+    [1, 1],
+    [3, 8],
+    [16, 5],
+    [64, 9],
+    [8, 64],
+    [5, 2],
+    [2, 16],
+  ];
+  const cases: Case[] = [];
+  let i = 0;
+  for (let k = 1; k <= 7; k++) {
+    for (const s of [1, 2]) {
+      for (const pad of ['same', 'valid'] as const) {
+        const n = batches[i % batches.length];
+        const [ci, co] = channels[i % channels.length];
+        // Keep the CPU reference fast: smaller images for large batches and channels.
+        const base = n * ci * co > 2000 ? 6 : 9;
+        cases.push({ n, h: base + (i % 3), w: base + 2 + (i % 2), ci, co, k, s, pad });
+        i++;
+      }
+    }
+  }
+  return cases;
+}
+
+async function onBackend<T>(backend: string, f: () => T): Promise<T> {
+  await tf.setBackend(backend);
+  return f();
+}
+
+function maxRelativeError(ref: ArrayLike<number>, got: ArrayLike<number>): number {
+  let scale = 0;
+  for (let i = 0; i < ref.length; i++) scale = Math.max(scale, Math.abs(ref[i]));
+  let err = 0;
+  for (let i = 0; i < ref.length; i++) err = Math.max(err, Math.abs(ref[i] - got[i]));
+  return err / (scale || 1);
+}
+
+describe('WASM training kernels equal the CPU backend', () => {
+  it('registers its kernels on the wasm backend', () => {
+    for (const name of WASM_TRAINING_KERNELS) expect(tf.getKernel(name, 'wasm')).toBeDefined();
+  });
+
+  for (const c of matrix()) {
+    const label = `k${c.k} s${c.s} ${c.pad} batch ${c.n} ${c.h}x${c.w}x${c.ci} -> ${c.co}`;
+    it(`${label}: forward, input gradient (transposed conv) and filter gradient`, async () => {
+      const compute = (): Float32Array[] =>
+        tf.tidy(() => {
+          const x = tf.randomNormal([c.n, c.h, c.w, c.ci], 0, 1, 'float32', 1) as tf.Tensor4D;
+          const wt = tf.randomNormal([c.k, c.k, c.ci, c.co], 0, 1, 'float32', 2) as tf.Tensor4D;
+          const bias = tf.randomNormal([c.co], 0, 1, 'float32', 4);
+          const y = tf.fused.conv2d({ x, filter: wt, strides: c.s, pad: c.pad, bias, activation: 'relu' });
+          const dy = tf.randomNormal(y.shape, 0, 1, 'float32', 3) as tf.Tensor4D;
+          const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.s, c.pad).mul(dy).sum())([x, wt]);
+          return [y, dx, dw].map((t) => t.dataSync() as Float32Array);
+        });
+      const ref = await onBackend('cpu', compute);
+      const got = await onBackend('wasm', compute);
+      await tf.setBackend('cpu');
+      ['forward', 'dx', 'dW'].forEach((name, i) => {
+        expect(got[i].length, name).toBe(ref[i].length);
+        expect(maxRelativeError(ref[i], got[i]), name).toBeLessThanOrEqual(1e-4);
+      });
+    });
+  }
+});
+
+function tinyDcgan(seed: number): { g: tf.Sequential; d: tf.Sequential } {
+  const init = dcganNormal({ seed });
+  const g = tf.sequential({
+    layers: [
+      tf.layers.dense({ units: 4 * 4 * 8, inputShape: [4], kernelInitializer: init }),
+      tf.layers.leakyReLU({ alpha: 0.2 }),
+      tf.layers.reshape({ targetShape: [4, 4, 8] }),
+      tf.layers.conv2dTranspose({ filters: 8, kernelSize: 4, strides: 2, padding: 'same', kernelInitializer: init }),
+      tf.layers.leakyReLU({ alpha: 0.2 }),
+      tf.layers.conv2d({ filters: 1, kernelSize: 3, padding: 'same', activation: 'tanh', kernelInitializer: init }),
+    ],
+  });
+  const d = tf.sequential({
+    layers: [
+      tf.layers.conv2d({ filters: 8, kernelSize: 4, strides: 2, padding: 'same', inputShape: [8, 8, 1], kernelInitializer: init }),
+      tf.layers.leakyReLU({ alpha: 0.2 }),
+      tf.layers.conv2d({ filters: 8, kernelSize: 3, strides: 2, padding: 'same', kernelInitializer: init }),
+      tf.layers.leakyReLU({ alpha: 0.2 }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: init }),
+    ],
+  });
+  return { g, d };
+}
+
+async function trainThree(backend: string): Promise<number[][]> {
+  await tf.setBackend(backend);
+  const { g, d } = tinyDcgan(7);
+  const data = tf.randomUniform([32, 8, 8, 1], -1, 1, 'float32', 8);
+  await new Trainer({ generator: g, discriminator: d, latentDim: 4, seed: 9 }).fit(data, { batchSize: 16, iterations: 3 });
+  const weights = [...g.getWeights(), ...d.getWeights()].map((w) => Array.from(w.dataSync()));
+  g.dispose();
+  d.dispose();
+  data.dispose();
+  return weights;
+}
+
+describe('training on WASM', () => {
+  it('three iterations of a small DCGAN give the same weights on CPU and on WASM (within 1e-4)', async () => {
+    const cpu = await trainThree('cpu');
+    const wasm = await trainThree('wasm');
+    await tf.setBackend('cpu');
+    let maxDiff = 0;
+    cpu.forEach((w, i) => w.forEach((v, j) => (maxDiff = Math.max(maxDiff, Math.abs(v - wasm[i][j])))));
+    expect(maxDiff).toBeLessThanOrEqual(1e-4);
+    // The run did train: weights moved from their initial values.
+    const { g } = tinyDcgan(7);
+    expect(Array.from(g.getWeights()[0].dataSync())).not.toEqual(cpu[0]);
+    g.dispose();
+  });
+
+  it('500 iterations leave the tensor count and the WASM heap flat', async () => {
+    await tf.setBackend('wasm');
+    const { g, d } = tinyDcgan(3);
+    const data = tf.randomUniform([32, 8, 8, 1], -1, 1, 'float32', 8);
+    const backend = tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array }; numDataIds(): number };
+    const samples: { tensors: number; heap: number; dataIds: number }[] = [];
+    const hook = {
+      onIterationEnd: (s: { iteration: number }) => {
+        if (s.iteration === 50 || s.iteration === 500) samples.push({ tensors: tf.memory().numTensors, heap: backend.wasm.HEAPU8.length, dataIds: backend.numDataIds() });
+      },
+    };
+    await new Trainer({ generator: g, discriminator: d, latentDim: 4, seed: 1, hooks: [hook] }).fit(data, { batchSize: 16, iterations: 500 });
+    expect(samples[1].tensors).toBe(samples[0].tensors);
+    expect(samples[1].dataIds).toBe(samples[0].dataIds);
+    expect(samples[1].heap).toBe(samples[0].heap);
+    g.dispose();
+    d.dispose();
+    data.dispose();
+    await tf.setBackend('cpu');
+  });
+});
