@@ -13,6 +13,8 @@ export default defineConfig({
   target: 'es2022',
   splitting: true,
   treeshake: true,
+  // The CJS build needs import.meta.url (threaded WASM resolves tfjs files from it).
+  shims: true,
   // Peers and dependencies are resolved by the user's installation, never bundled.
   external: [/^@tensorflow\//, 'mnist', 'pngjs', 'cli-progress', 'seedrandom', 'vega', 'vega-lite', '@resvg/resvg-js'],
 });

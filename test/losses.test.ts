@@ -191,7 +191,7 @@ describe('gradientPenalty', () => {
     const weight = critic.trainableWeights[0];
     const f = (): tf.Scalar => gradientPenalty(critic, real, fake, { alpha: 0.3 });
     const { grads } = tf.variableGrads(f, [weight.read() as tf.Variable]);
-    const analytic = grads[weight.read().name].dataSync()[0];
+    const analytic = grads[(weight.read() as tf.Variable).name].dataSync()[0];
     const original = weight.read().clone();
     const at = (delta: number): number => {
       const w = original.dataSync().slice();

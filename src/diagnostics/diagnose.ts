@@ -82,6 +82,11 @@ export interface DiagnosisThresholds {
   lowDiversity: number;
   /** NDB/K above this signals mode collapse. @defaultValue 0.5 */
   highNdbRatio: number;
+  /**
+   * Diversity and NDB measured before this iteration do not count as mode
+   * collapse: an untrained generator draws near-identical blanks. @defaultValue 100
+   */
+  minIterationsForCollapse: number;
   /** Stable band of each mean D loss. @defaultValue [0.25, 1.2] */
   stableDiscriminatorLoss: [number, number];
   /** Stable band of the mean G loss. @defaultValue [0.3, 3] */
@@ -104,6 +109,7 @@ export const DEFAULT_THRESHOLDS: Readonly<DiagnosisThresholds> = Object.freeze({
   highFakeAccuracy: 0.9,
   lowDiversity: 0.75,
   highNdbRatio: 0.5,
+  minIterationsForCollapse: 100,
   stableDiscriminatorLoss: [0.25, 1.2],
   stableGeneratorLoss: [0.3, 3],
 }) as DiagnosisThresholds;
@@ -262,8 +268,19 @@ export function diagnose(history: History | IterationRecord[], options: Diagnose
 
   // Mode collapse: direct evidence first.
   const diversity = options.diversity ?? lastFinite(col('diversity'));
+  const early = to < t.minIterationsForCollapse;
   if (Number.isFinite(diversity)) {
-    if (diversity < t.lowDiversity) {
+    if (diversity < t.lowDiversity && early) {
+      add({
+        signal: 'low-sample-diversity',
+        severity: 'info',
+        suggests: 'undetermined',
+        curve: 'diversity',
+        value: diversity,
+        threshold: t.lowDiversity,
+        message: `Generated samples are ${fmt(diversity)} times as far apart as real ones, but at iteration ${to} (before ${t.minIterationsForCollapse}) an untrained generator is expected to draw near-identical samples.`,
+      });
+    } else if (diversity < t.lowDiversity) {
       add({
         signal: 'low-sample-diversity',
         severity: 'failure',
@@ -286,7 +303,7 @@ export function diagnose(history: History | IterationRecord[], options: Diagnose
     }
   }
   const ndbRatio = options.ndbRatio ?? lastFinite(col('ndbRatio'));
-  if (Number.isFinite(ndbRatio) && ndbRatio > t.highNdbRatio) {
+  if (Number.isFinite(ndbRatio) && ndbRatio > t.highNdbRatio && !early) {
     add({
       signal: 'high-ndb',
       severity: 'failure',
@@ -355,6 +372,7 @@ function decide(findings: Finding[]): Verdict {
   if (findings.some((f) => f.severity === 'failure' && f.suggests === 'mode-collapse')) return 'mode-collapse';
   // Indirect evidence needs both halves of the source's description.
   if (has('generator-loss-oscillation') && has('fake-accuracy-high') && !has('healthy-diversity')) return 'mode-collapse';
+  if (findings.some((f) => f.signal === 'low-sample-diversity' && f.severity === 'info')) return 'undetermined';
   if (has('losses-in-stable-band') || (has('healthy-diversity') && !has('losses-outside-stable-band'))) return 'stable';
   return 'undetermined';
 }

@@ -3,7 +3,7 @@ import seedrandom from 'seedrandom';
 /** A source of uniform numbers in [0, 1). */
 export type Rng = () => number;
 
-/** Saved internal state of a {@link StatefulRng}. */
+/** Saved internal state of a seeded random stream (alea), as stored in checkpoints. */
 export type RngState = Record<string, number>;
 
 /** A seeded random source whose position can be saved and restored (alea). */

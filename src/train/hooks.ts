@@ -45,7 +45,8 @@ export interface GeneratorStepEvent {
 /** Per-epoch means of the iteration records, passed to {@link Hook.onEpochEnd}. */
 export type EpochLogs = Record<string, number>;
 
-type Awaitable = void | Promise<void>;
+/** A hook's return: nothing, or a promise the Trainer awaits. */
+export type Awaitable = void | Promise<void>;
 
 /**
  * A training hook. Every method is optional; hooks run in registration

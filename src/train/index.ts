@@ -7,8 +7,9 @@ export {
   type DiscriminatorMode,
 } from './trainer.js';
 export { History, type IterationRecord, type HistoryJSON } from './history.js';
-export { HOOK_METHODS, type Hook, type TrainState, type DiscriminatorStepEvent, type GeneratorStepEvent, type EpochLogs } from './hooks.js';
+export { HOOK_METHODS, type Awaitable, type Hook, type TrainState, type DiscriminatorStepEvent, type GeneratorStepEvent, type EpochLogs } from './hooks.js';
 export type { TrainingData, DataCursor } from './data.js';
 export type { LabelHacks, LabelTransform } from './labels.js';
 export { dcganAdam, type DcganAdamOptions } from './optimizers.js';
+export type { RngState } from '../internal/random.js';
 export { CHECKPOINT_VERSION, type TrainerCheckpoint, type TrainerStateJSON, type EncodedWeights } from './checkpoint.js';

@@ -68,6 +68,11 @@ describe('diagnose signals', () => {
     expect(diagnose(steady, { thresholds: { stableGeneratorLoss: [2, 3] } }).verdict).toBe('undetermined');
     expect(diagnose(steady, { diversity: 0.5 }).verdict).toBe('mode-collapse');
     expect(diagnose(steady, { ndbRatio: 0.9 }).verdict).toBe('mode-collapse');
+    // Before iteration 100 low diversity is an untrained generator, not a collapse.
+    const early = curve(60, (i) => ({ gLoss: 0.8 + noise(i) }));
+    const d = diagnose(early, { diversity: 0.05 });
+    expect(d.verdict).toBe('undetermined');
+    expect(d.findings.find((f) => f.signal === 'low-sample-diversity')!.severity).toBe('info');
     expectCode(() => diagnose([]), 'INVALID_ARGUMENT');
     expectCode(() => diagnose(steady, { window: 0 }), 'INVALID_ARGUMENT');
   });

@@ -251,7 +251,7 @@ describe('Trainer reproducibility, checkpoints and safety', () => {
 describe('Trainer inputs and options', () => {
   it('accepts a tf.data.Dataset and an async iterable of batches', async () => {
     const data = tinyData(32);
-    const ds = tf.data.array(tf.unstack(data)).batch(4);
+    const ds = tf.data.array(tf.unstack(data)).batch(4) as tf.data.Dataset<tf.Tensor>;
     const h1 = await trainer().fit(ds, { batchSize: 8, iterations: 5 });
     expect(h1.length).toBe(5);
     async function* batches(): AsyncGenerator<tf.Tensor> {
