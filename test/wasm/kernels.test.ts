@@ -162,3 +162,26 @@ describe('training on WASM', () => {
     await tf.setBackend('cpu');
   });
 });
+
+describe('bias-gradient sums and the LeakyReLU gradient', () => {
+  it('Sum over leading axes equals the CPU backend, with and without keepDims; other sums stay native', async () => {
+    const compute = (): number[][] =>
+      tf.tidy(() => {
+        const x = tf.randomNormal([5, 7, 3, 11], 0, 1, 'float32', 1);
+        return [x.sum([0, 1, 2]), x.sum([0, 1, 2], true), x.sum([1, 2]), x.sum(-1)].map((t) => Array.from(t.dataSync()));
+      });
+    const ref = await onBackend('cpu', compute);
+    const got = await onBackend('wasm', compute);
+    await tf.setBackend('cpu');
+    ref.forEach((r, i) => expect(maxRelativeError(r, got[i])).toBeLessThanOrEqual(1e-5));
+  });
+
+  it('the LeakyReLU gradient is alpha at and below zero, 1 above, and differentiable twice', () => {
+    const x = tf.tensor1d([-2, 0, 3]);
+    const g = tf.grad((v: tf.Tensor) => tf.leakyRelu(v, 0.2).sum())(x);
+    expect(Array.from(g.dataSync())).toEqual([expect.closeTo(0.2, 6), expect.closeTo(0.2, 6), 1]);
+    const gg = tf.grad((v: tf.Tensor) => tf.grad((w: tf.Tensor) => tf.leakyRelu(w, 0.2).square().sum())(v).sum())(x);
+    // d/dx of 2·lrelu(x)·lrelu'(x) = 2·lrelu'(x)²: 0.08 below zero, 2 above.
+    expect(Array.from(gg.dataSync())).toEqual([expect.closeTo(0.08, 5), expect.closeTo(0.08, 5), expect.closeTo(2, 5)]);
+  });
+});

@@ -2,9 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import { conv2dBackpropFilter } from './conv2dBackpropFilter.js';
 import { conv2dBackpropInput } from './conv2dBackpropInput.js';
 import { handlesSmallOutput, smallOutputConv2d } from './smallOutputConv2d.js';
+import { isLeadingAxesSum, leadingAxesSum } from './leadingAxesSum.js';
 
 /** Names of the kernels gan-hacks registers on the WASM backend. */
-export const WASM_TRAINING_KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Conv2D', 'FusedConv2D'] as const;
+export const WASM_TRAINING_KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Conv2D', 'FusedConv2D', 'Sum'] as const;
 
 /** Replaces a native kernel, keeping its setup (the native function needs it) and falling back to it. */
 function wrapNative(name: string, mine: tf.KernelFunc, use: (args: Parameters<tf.KernelFunc>[0]) => boolean): void {
@@ -25,8 +26,10 @@ let registered = false;
  * Registers the kernels that let the WASM backend train convolutional GANs:
  * `Conv2DBackpropFilter` (missing in tfjs-backend-wasm), a faster
  * `Conv2DBackpropInput` (the transposed convolution of every DCGAN
- * generator), and `Conv2D` / `FusedConv2D` for 1-7 output channels (a
- * generator's output layer); other convolutions keep the native kernel.
+ * generator), `Conv2D` / `FusedConv2D` for 1-7 output channels (a
+ * generator's output layer; other convolutions keep the native kernel), and
+ * `Sum` over leading axes (bias gradients). It also registers a two-kernel
+ * LeakyReLU gradient (identical values, for every backend).
  * Idempotent. Importing `gan-hacks/wasm` calls it.
  *
  * @example
@@ -59,4 +62,24 @@ export function registerWasmTrainingKernels(): void {
   for (const name of ['Conv2D', 'FusedConv2D']) {
     wrapNative(name, smallOutputConv2d as unknown as tf.KernelFunc, (a) => handlesSmallOutput(a.inputs, a.attrs as never));
   }
+  // Bias gradients: sums over every axis but the last, in one pass.
+  wrapNative('Sum', leadingAxesSum as unknown as tf.KernelFunc, (a) => isLeadingAxesSum(a.inputs.x as tf.TensorInfo, a.attrs.axis as number[]));
+  useTwoPassLeakyReluGradient();
+}
+
+/**
+ * tfjs differentiates LeakyReLU as where(x > 0, dy, α·dy): three kernels and a
+ * boolean mask. dy · step(x, α) is the same function (step gives 1 where x > 0,
+ * α elsewhere) in two, and stays differentiable for gradient penalties.
+ */
+function useTwoPassLeakyReluGradient(): void {
+  tf.registerGradient({
+    kernelName: 'LeakyRelu',
+    inputsToSave: ['x'],
+    gradFunc: (dy, saved, attrs) => {
+      const [x] = saved;
+      const alpha = (attrs as { alpha: number }).alpha;
+      return { x: () => tf.mul(dy as tf.Tensor, tf.step(x, alpha)) };
+    },
+  });
 }

@@ -1,0 +1,72 @@
+/**
+ * Builds the multi-seed table of docs/experiments/README.md from the committed run summaries
+ * (docs/experiments/failure-modes/<id>/seed-<n>/summary.json), between the table markers.
+ * `npx tsx scripts/experiment-table.ts`
+ */
+import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+const root = 'docs/experiments/failure-modes';
+const ROWS: [string, string][] = [
+  ['b1', 'B1 stable'],
+  ['b2', 'B2 latent dim 1'],
+  ['b3', 'B3 combined batch'],
+  ['b3-bn', 'B3 combined batch, batch norm'],
+  ['b4', 'B4 aggressive Adam'],
+];
+const VERDICTS = ['stable', 'mode-collapse', 'convergence-failure', 'undetermined'] as const;
+
+interface Summary {
+  seed: number;
+  secondsPerIteration: number;
+  diversity: number | null;
+  ndb: { ndbRatio: number } | null;
+  diagnosis: { verdict: (typeof VERDICTS)[number] };
+  last100: Record<string, number | null>;
+}
+
+async function summaries(id: string): Promise<Summary[]> {
+  let seeds: string[] = [];
+  try {
+    seeds = (await readdir(join(root, id))).filter((d) => d.startsWith('seed-'));
+  } catch {
+    return [];
+  }
+  const out: Summary[] = [];
+  for (const s of seeds) {
+    try {
+      out.push(JSON.parse(await readFile(join(root, id, s, 'summary.json'), 'utf8')));
+    } catch {
+      // a run still in progress
+    }
+  }
+  return out.sort((a, b) => a.seed - b.seed);
+}
+
+const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
+const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor((v.length - 1) / 2)];
+const lines = [
+  '| experiment | seeds | stable | mode collapse | convergence failure | undetermined | mean NDB/K (K=20) | mean diversity | median s / iteration |',
+  '|---|---|---|---|---|---|---|---|---|',
+];
+for (const [id, label] of ROWS) {
+  const runs = await summaries(id);
+  if (runs.length === 0) {
+    lines.push(`| ${label} | 0 | | | | | | | |`);
+    continue;
+  }
+  const count = (v: string): number => runs.filter((r) => r.diagnosis.verdict === v).length;
+  const ndb = runs.map((r) => r.ndb?.ndbRatio).filter((v): v is number => typeof v === 'number');
+  const div = runs.map((r) => r.diversity).filter((v): v is number => typeof v === 'number');
+  lines.push(
+    `| [${label}](failure-modes.md#${id}) | ${runs.length} (${runs.map((r) => r.seed).join(', ')}) | ${VERDICTS.map(count).join(' | ')} | ${ndb.length ? mean(ndb).toFixed(2) : ''} | ${div.length ? mean(div).toFixed(2) : ''} | ${median(runs.map((r) => r.secondsPerIteration)).toFixed(2)} |`,
+  );
+}
+const table = lines.join('\n');
+const readme = 'docs/experiments/README.md';
+const text = await readFile(readme, 'utf8');
+const start = '<!-- table:start -->';
+const end = '<!-- table:end -->';
+const next = text.replace(new RegExp(`${start}[\\s\\S]*${end}`), `${start}\n${table}\n${end}`);
+await writeFile(readme, next);
+console.log(table);
