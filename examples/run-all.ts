@@ -21,6 +21,7 @@ const scripts = [
   ['examples/monitoring/c5-aggressive-adam.ts'],
   ['examples/wgan-gp/wgan-gp.ts', '--critic', 'batch'],
   ['examples/wgan-gp/wgan-gp.ts', '--critic', 'layer'],
+  ['examples/survey/mlp-losses.ts'],
 ];
 let failed = 0;
 for (const [script, ...args] of scripts) {

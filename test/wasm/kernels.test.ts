@@ -185,3 +185,21 @@ describe('bias-gradient sums and the LeakyReLU gradient', () => {
     expect(Array.from(gg.dataSync())).toEqual([expect.closeTo(0.08, 5), expect.closeTo(0.08, 5), expect.closeTo(2, 5)]);
   });
 });
+
+describe('transposed matrix products', () => {
+  it('equal the CPU backend for every transpose combination, ranks 2 and 3', async () => {
+    const compute = (): number[][] =>
+      tf.tidy(() => {
+        const a = tf.randomNormal([7, 5], 0, 1, 'float32', 1);
+        const b = tf.randomNormal([7, 9], 0, 1, 'float32', 2);
+        const c = tf.randomNormal([9, 5], 0, 1, 'float32', 3);
+        const a3 = a.reshape([1, 7, 5]);
+        const b3 = b.reshape([1, 7, 9]);
+        return [tf.matMul(a, b, true, false), tf.matMul(a, c, false, true), tf.matMul(b, a, true, false), tf.matMul(c, b, true, true), tf.matMul(a3, b3, true, false)].map((t) => Array.from(t.dataSync()));
+      });
+    const ref = await onBackend('cpu', compute);
+    const got = await onBackend('wasm', compute);
+    await tf.setBackend('cpu');
+    ref.forEach((r, i) => expect(maxRelativeError(r, got[i])).toBeLessThanOrEqual(1e-5));
+  });
+});

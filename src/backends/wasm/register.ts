@@ -3,9 +3,10 @@ import { conv2dBackpropFilter } from './conv2dBackpropFilter.js';
 import { conv2dBackpropInput } from './conv2dBackpropInput.js';
 import { handlesSmallOutput, smallOutputConv2d } from './smallOutputConv2d.js';
 import { isLeadingAxesSum, leadingAxesSum } from './leadingAxesSum.js';
+import { isTransposedSingleMatMul, transposedMatMul } from './transposedMatMul.js';
 
 /** Names of the kernels gan-hacks registers on the WASM backend. */
-export const WASM_TRAINING_KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Conv2D', 'FusedConv2D', 'Sum'] as const;
+export const WASM_TRAINING_KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Conv2D', 'FusedConv2D', 'Sum', 'BatchMatMul'] as const;
 
 /** Replaces a native kernel, keeping its setup (the native function needs it) and falling back to it. */
 function wrapNative(name: string, mine: tf.KernelFunc, use: (args: Parameters<tf.KernelFunc>[0]) => boolean): void {
@@ -61,6 +62,15 @@ export function registerWasmTrainingKernels(): void {
   // Convolutions with 1-7 output channels (a generator's output layer) as a GEMM.
   for (const name of ['Conv2D', 'FusedConv2D']) {
     wrapNative(name, smallOutputConv2d as unknown as tf.KernelFunc, (a) => handlesSmallOutput(a.inputs, a.attrs as never));
+  }
+  // Transposed matrix products (every dense layer's gradients) reach XNNPACK too.
+  const nativeMatMul = tf.getKernel('BatchMatMul', 'wasm');
+  if (nativeMatMul) {
+    wrapNative(
+      'BatchMatMul',
+      (args) => transposedMatMul(args, nativeMatMul.kernelFunc),
+      (a) => isTransposedSingleMatMul(a.inputs, a.attrs),
+    );
   }
   // Bias gradients: sums over every axis but the last, in one pass.
   wrapNative('Sum', leadingAxesSum as unknown as tf.KernelFunc, (a) => isLeadingAxesSum(a.inputs.x as tf.TensorInfo, a.attrs.axis as number[]));
