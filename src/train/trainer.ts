@@ -496,6 +496,7 @@ export class Trainer {
           `Trainer.fit: images have shape [${data.shape.join(', ')}] but the discriminator takes [n, ${dIn.join(', ')}].`,
         );
       }
+      this.checkDataRange(data);
       return new TensorBatchSource(data, this.dataRng.next);
     }
     const d = data as unknown as Record<symbol, unknown>;
@@ -503,6 +504,27 @@ export class Trainer {
       return new IterableBatchSource(data as never);
     }
     throw new GanHacksError('INVALID_ARGUMENT', 'Trainer.fit: data must be a tensor of images, a tf.data.Dataset or an (async) iterable of image batches.');
+  }
+
+  /**
+   * A generator ending in tanh draws in [-1, 1]; real images on another scale
+   * (raw 0-255 bytes, say) make the discriminator's job trivial. One read of
+   * the data's range, once per fit.
+   */
+  private checkDataRange(data: tf.Tensor): void {
+    const last = this.generator.layers[this.generator.layers.length - 1];
+    const activation = (last.getConfig() as { activation?: string }).activation;
+    const producer = activation === undefined && this.generator.layers.length > 1 ? this.generator.layers[this.generator.layers.length - 2] : last;
+    if ((producer.getConfig() as { activation?: string }).activation !== 'tanh') return;
+    const range = tf.tidy(() => tf.stack([data.min(), data.max()]));
+    const [min, max] = range.dataSync();
+    range.dispose();
+    if (min < -1 - 1e-3 || max > 1 + 1e-3) {
+      throw new GanHacksError(
+        'INVALID_RANGE',
+        `Trainer.fit: the generator ends in tanh (outputs in [-1, 1]) but the images range from ${min} to ${max}; scale them with scaleImages() (or loadMnist's default range 'tanh').`,
+      );
+    }
   }
 
   private async runIteration(state: TrainState, source: BatchSource, batchSize: number, perEpoch: number): Promise<IterationRecord> {

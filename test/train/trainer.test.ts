@@ -283,7 +283,10 @@ describe('Trainer inputs and options', () => {
     await expectCodeAsync(() => trainer().fit(data, { batchSize: 8 }), 'INVALID_ARGUMENT');
     const wrong = tf.zeros([8, 5, 5, 1]);
     await expectCodeAsync(() => trainer().fit(wrong, { batchSize: 8, iterations: 1 }), 'INVALID_SHAPE');
-    tf.dispose([data, wrong]);
+    // Raw bytes for a tanh generator: the discriminator would win trivially.
+    const bytes = tinyData(8).add(1).mul(127.5);
+    await expectCodeAsync(() => trainer().fit(bytes, { batchSize: 8, iterations: 1 }), 'INVALID_RANGE');
+    tf.dispose([data, wrong, bytes]);
   });
 
   it('history exports CSV and JSON that round-trip (NaN accuracies included)', async () => {

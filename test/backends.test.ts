@@ -1,0 +1,31 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { useFastestBackend, imageGrid } from '../src/index.js';
+import { expectNoLeak } from './helpers.js';
+
+describe('useFastestBackend', () => {
+  it('without tfjs-node in Node picks WASM with the training kernels, and says why', async () => {
+    const messages: string[] = [];
+    const choice = await useFastestBackend({ threads: 1, log: (m) => messages.push(m) });
+    expect(choice.backend).toBe('wasm');
+    expect(tf.getBackend()).toBe('wasm');
+    expect(choice.threads).toBe(1);
+    expect(choice.reason).toMatch(/tfjs-node\(-gpu\) not installed/);
+    expect(messages[0]).toMatch(/^\[gan-hacks\] backend: wasm/);
+    expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
+  });
+
+  it('honours a preference list and can be silent', async () => {
+    const choice = await useFastestBackend({ prefer: ['cpu'], log: false });
+    expect(choice).toMatchObject({ backend: 'cpu' });
+    expect(tf.getBackend()).toBe('cpu');
+  });
+});
+
+describe('imageGrid memory', () => {
+  it('leaves no tensor behind', () => {
+    const images = tf.zeros([4, 3, 3, 1]);
+    expectNoLeak(() => imageGrid(images));
+    images.dispose();
+  });
+});
