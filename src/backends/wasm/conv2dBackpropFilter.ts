@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { KernelContext, type TensorInfo } from './kernelContext.js';
+import { convGeometry, type ConvAttrs, type ConvGeometry } from './geometry.js';
 
 /** Rows of the reduction (N·OH·OW) handled per GEMM, so packed operands stay cache-friendly. */
 const CHUNK_ROWS = 4096;
@@ -8,11 +9,7 @@ const CHUNK_ROWS = 4096;
 /** Below this many output channels, XNNPACK's convolution tiles are mostly empty: use the GEMM path. */
 const CONV_PATH_MIN_CHANNELS = 8;
 
-interface FilterGradAttrs {
-  strides: [number, number] | number;
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-  dataFormat: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+interface FilterGradAttrs extends ConvAttrs {
   filterShape: [number, number, number, number];
 }
 
@@ -37,37 +34,10 @@ export function conv2dBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; back
   const attrs = args.attrs as unknown as FilterGradAttrs;
   const x = inputs.x as TensorInfo;
   const dy = inputs.dy as TensorInfo;
-  if (attrs.dataFormat === 'NCHW') {
-    throw new Error("gan-hacks/wasm: Conv2DBackpropFilter supports dataFormat 'NHWC' only; the WASM backend is channels-last.");
-  }
-  const info = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    attrs.filterShape,
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    false,
-    'channelsLast',
-  );
+  const geometry = convGeometry('Conv2DBackpropFilter', x.shape, attrs.filterShape, attrs);
   const ctx = new KernelContext(backend);
   try {
     const out = ctx.alloc(attrs.filterShape);
-    const geometry = {
-      n: info.batchSize,
-      h: info.inHeight,
-      w: info.inWidth,
-      ci: info.inChannels,
-      oh: info.outHeight,
-      ow: info.outWidth,
-      co: info.outChannels,
-      kh: info.filterHeight,
-      kw: info.filterWidth,
-      sh: info.strideHeight,
-      sw: info.strideWidth,
-      top: info.padInfo.top,
-      left: info.padInfo.left,
-    };
     ctx.view(out).fill(0);
     if (geometry.co >= CONV_PATH_MIN_CHANNELS) convPath(ctx, x, dy, out, geometry);
     else {
@@ -83,20 +53,30 @@ export function conv2dBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; back
   }
 }
 
-interface Geometry {
-  n: number;
-  h: number;
-  w: number;
-  ci: number;
-  oh: number;
-  ow: number;
-  co: number;
-  kh: number;
-  kw: number;
-  sh: number;
-  sw: number;
-  top: number;
-  left: number;
+type Geometry = ConvGeometry;
+
+/**
+ * Σ over chunks of the reduction of a[rows × len] · b[len × cols], into `acc`:
+ * `fill` writes one chunk's operands (given views valid until the next allocation).
+ */
+function accumulateChunks(
+  ctx: KernelContext,
+  total: number,
+  rows: number,
+  cols: number,
+  acc: Float32Array,
+  fill: (start: number, len: number, av: Float32Array, bv: Float32Array) => void,
+): void {
+  for (let start = 0; start < total; start += CHUNK_ROWS) {
+    const len = Math.min(CHUNK_ROWS, total - start);
+    const a = ctx.alloc([1, rows, len]);
+    const b = ctx.alloc([1, len, cols]);
+    fill(start, len, ctx.view(a), ctx.view(b));
+    const prod = ctx.matMul(a, b);
+    const pv = ctx.view(prod);
+    for (let k = 0; k < acc.length; k++) acc[k] += pv[k];
+    ctx.free(a, b, prod);
+  }
 }
 
 /** Taps of phase r along one axis: kernel positions r, r + s, r + 2s, ... below k. */
@@ -126,14 +106,9 @@ function xIm2col(ctx: KernelContext, x: TensorInfo, dy: TensorInfo, out: TensorI
   const cols = taps * g.ci;
   const positions = g.n * g.oh * g.ow;
   const acc = new Float32Array(g.co * cols);
-  for (let m0 = 0; m0 < positions; m0 += CHUNK_ROWS) {
-    const rows = Math.min(CHUNK_ROWS, positions - m0);
-    const a = ctx.alloc([1, g.co, rows]);
-    const b = ctx.alloc([1, rows, cols]);
+  accumulateChunks(ctx, positions, g.co, cols, acc, (m0, rows, av, bv) => {
     const xv = ctx.view(x);
     const dyv = ctx.view(dy);
-    const av = ctx.view(a);
-    const bv = ctx.view(b);
     // a = dyᵀ for this chunk of positions.
     for (let r = 0; r < rows; r++) {
       const src = (m0 + r) * g.co;
@@ -157,11 +132,7 @@ function xIm2col(ctx: KernelContext, x: TensorInfo, dy: TensorInfo, out: TensorI
         }
       }
     }
-    const prod = ctx.matMul(a, b);
-    const pv = ctx.view(prod);
-    for (let k = 0; k < acc.length; k++) acc[k] += pv[k];
-    ctx.free(a, b, prod);
-  }
+  });
   // Scatter [co, (j, i, ci)] into dW[kh, kw, ci, co].
   const ov = ctx.view(out);
   for (let j = 0; j < jh; j++) {
@@ -196,14 +167,9 @@ function dyIm2col(
   const rowsD = taps * g.co;
   const positions = g.n * qh * qw;
   const acc = new Float32Array(rowsD * g.ci);
-  for (let p0 = 0; p0 < positions; p0 += CHUNK_ROWS) {
-    const len = Math.min(CHUNK_ROWS, positions - p0);
-    const a = ctx.alloc([1, rowsD, len]);
-    const b = ctx.alloc([1, len, g.ci]);
+  accumulateChunks(ctx, positions, rowsD, g.ci, acc, (p0, len, av, bv) => {
     const xv = ctx.view(x);
     const dyv = ctx.view(dy);
-    const av = ctx.view(a);
-    const bv = ctx.view(b);
     for (let r = 0; r < len; r++) {
       const p = p0 + r;
       const t = p % qw;
@@ -231,11 +197,7 @@ function dyIm2col(
         }
       }
     }
-    const prod = ctx.matMul(a, b);
-    const pv = ctx.view(prod);
-    for (let k = 0; k < acc.length; k++) acc[k] += pv[k];
-    ctx.free(a, b, prod);
-  }
+  });
   const ov = ctx.view(out);
   for (let j = 0; j < jh; j++) {
     for (let i = 0; i < jw; i++) {

@@ -1,12 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { KernelContext, type TensorInfo } from './kernelContext.js';
+import { convGeometry, type ConvAttrs } from './geometry.js';
 
-interface InputGradAttrs {
-  strides: [number, number] | number;
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-  dataFormat: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+interface InputGradAttrs extends ConvAttrs {
   inputShape: [number, number, number, number];
 }
 
@@ -46,21 +43,8 @@ export function conv2dBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backe
   const attrs = args.attrs as unknown as InputGradAttrs;
   const dy = inputs.dy as TensorInfo;
   const filter = inputs.filter as TensorInfo;
-  if (attrs.dataFormat === 'NCHW') {
-    throw new Error("gan-hacks/wasm: Conv2DBackpropInput supports dataFormat 'NHWC' only; the WASM backend is channels-last.");
-  }
-  const info = tf.backend_util.computeConv2DInfo(
-    attrs.inputShape,
-    filter.shape as [number, number, number, number],
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    false,
-    'channelsLast',
-  );
-  const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outHeight: oh, outWidth: ow, outChannels: co } = info;
-  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
+  const g = convGeometry('Conv2DBackpropInput', attrs.inputShape, filter.shape, attrs);
+  const { n, h, w, ci, oh, ow, co, kh, kw, sh, sw } = g;
   const qh = Math.ceil(h / sh);
   const qw = Math.ceil(w / sw);
   const ctx = new KernelContext(backend);
@@ -69,9 +53,9 @@ export function conv2dBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backe
     // A kernel smaller than its stride leaves some phases untouched: zeros.
     if (kh < sh || kw < sw) ctx.view(out).fill(0);
     for (let rh = 0; rh < sh && rh < h; rh++) {
-      const ph = axisPhase(rh, sh, kh, info.padInfo.top, qh, oh);
+      const ph = axisPhase(rh, sh, kh, g.top, qh, oh);
       for (let rw = 0; rw < sw && rw < w; rw++) {
-        const pw = axisPhase(rw, sw, kw, info.padInfo.left, qw, ow);
+        const pw = axisPhase(rw, sw, kw, g.left, qw, ow);
         if (ph.taps === 0 || pw.taps === 0) continue;
         // Sub-kernel, flipped, channels swapped: F[j, i, co, ci] = W[first + s(J−1−j), ..., ci, co].
         const f = ctx.alloc([ph.taps, pw.taps, co, ci]);

@@ -68,12 +68,12 @@ export function registerWasmTrainingKernels(): void {
   if (nativeMatMul) {
     wrapNative(
       'BatchMatMul',
-      (args) => transposedMatMul(args, nativeMatMul.kernelFunc),
-      (a) => isTransposedSingleMatMul(a.inputs, a.attrs),
+      (args) => transposedMatMul({ ...args, attrs: args.attrs ?? {} }, nativeMatMul.kernelFunc),
+      (a) => isTransposedSingleMatMul(a.inputs, a.attrs ?? {}),
     );
   }
   // Bias gradients: sums over every axis but the last, in one pass.
-  wrapNative('Sum', leadingAxesSum as unknown as tf.KernelFunc, (a) => isLeadingAxesSum(a.inputs.x as tf.TensorInfo, a.attrs.axis as number[]));
+  wrapNative('Sum', leadingAxesSum as unknown as tf.KernelFunc, (a) => isLeadingAxesSum(a.inputs.x as tf.TensorInfo, a.attrs?.axis as number[]));
   useTwoPassLeakyReluGradient();
 }
 

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { KernelContext, type TensorInfo } from './kernelContext.js';
+import { convGeometry, type ConvAttrs } from './geometry.js';
 
 /** At or above this many output channels XNNPACK's own convolution is efficient. */
 export const SMALL_OUTPUT_MAX_CHANNELS = 7;
@@ -17,18 +18,14 @@ const ACTIVATIONS: Record<Activation, (v: number, alpha: number) => number> = {
   elu: (v) => (v > 0 ? v : Math.expm1(v)),
 };
 
-interface ConvAttrs {
-  strides: [number, number] | number;
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-  dataFormat: 'NHWC' | 'NCHW';
+interface FusedConvAttrs extends ConvAttrs {
   dilations?: [number, number] | number;
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
   activation?: string;
   leakyreluAlpha?: number;
 }
 
 /** Whether {@link smallOutputConv2d} handles this call (else the native kernel does). */
-export function handlesSmallOutput(inputs: tf.NamedTensorInfoMap, attrs: ConvAttrs): boolean {
+export function handlesSmallOutput(inputs: tf.NamedTensorInfoMap, attrs: FusedConvAttrs): boolean {
   const filter = inputs.filter as TensorInfo;
   const dil = attrs.dilations ?? 1;
   const unitDilation = Array.isArray(dil) ? dil.every((d) => d === 1) : dil === 1;
@@ -52,23 +49,11 @@ export function handlesSmallOutput(inputs: tf.NamedTensorInfoMap, attrs: ConvAtt
  */
 export function smallOutputConv2d(args: { inputs: tf.NamedTensorInfoMap; backend: BackendWasm; attrs: tf.NamedAttrMap }): TensorInfo {
   const { inputs, backend } = args;
-  const attrs = args.attrs as unknown as ConvAttrs;
+  const attrs = args.attrs as unknown as FusedConvAttrs;
   const x = inputs.x as TensorInfo;
   const filter = inputs.filter as TensorInfo;
   const bias = inputs.bias as TensorInfo | undefined;
-  const info = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filter.shape as [number, number, number, number],
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    false,
-    'channelsLast',
-  );
-  const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outHeight: oh, outWidth: ow, outChannels: co } = info;
-  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
-  const { top, left } = info.padInfo;
+  const { n, h, w, ci, oh, ow, co, kh, kw, sh, sw, top, left } = convGeometry('Conv2D', x.shape, filter.shape, attrs);
   const cols = kh * kw * co;
   const ctx = new KernelContext(backend);
   try {
