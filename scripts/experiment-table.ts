@@ -5,6 +5,21 @@
  */
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { History, diagnose, type IterationRecord } from 'gan-hacks';
+
+/**
+ * Re-diagnoses a run from its history.csv with this version of diagnose() (runs of a long queue
+ * may have started under an older one) and rewrites the summary's diagnosis.
+ */
+async function rediagnose(dir: string, summary: Summary): Promise<Summary> {
+  const [header, ...rows] = (await readFile(join(dir, 'history.csv'), 'utf8')).trim().split('\n');
+  const cols = header.split(',');
+  const records = rows.map((line) => Object.fromEntries(line.split(',').map((v, i) => [cols[i], v === '' ? NaN : Number(v)])) as IterationRecord);
+  const diagnosis = diagnose(new History(records), { diversity: summary.diversity ?? undefined, ndbRatio: summary.ndb?.ndbRatio });
+  const updated = { ...summary, diagnosis };
+  await writeFile(join(dir, 'summary.json'), `${JSON.stringify(updated, null, 2)}\n`);
+  return updated;
+}
 
 const root = 'docs/experiments/failure-modes';
 const ROWS: [string, string][] = [
@@ -34,11 +49,13 @@ async function summaries(id: string): Promise<Summary[]> {
   }
   const out: Summary[] = [];
   for (const s of seeds) {
+    let summary: Summary;
     try {
-      out.push(JSON.parse(await readFile(join(root, id, s, 'summary.json'), 'utf8')));
+      summary = JSON.parse(await readFile(join(root, id, s, 'summary.json'), 'utf8'));
     } catch {
-      // a run still in progress
+      continue; // a run still in progress
     }
+    out.push(await rediagnose(join(root, id, s), summary));
   }
   return out.sort((a, b) => a.seed - b.seed);
 }
