@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import {
   diagnose,
   meanPairwiseDistance,
+  nearestNeighborRatio,
   ndb,
   useFastestBackend,
   type BackendChoice,
@@ -93,6 +94,7 @@ export interface RunSummary {
   final: Record<string, number | null>;
   last100: Record<string, number | null>;
   diversity: number | null;
+  nearestNeighborRatio: number | null;
   ndb: { bins: number; ndb: number; ndbRatio: number; jsDivergence: number } | null;
   diagnosis: ReturnType<typeof diagnose>;
   stopReason?: string;
@@ -127,10 +129,12 @@ export async function finish(o: FinishOptions): Promise<RunSummary> {
   const n = Math.min(o.real.shape[0], args.quick ? 64 : 1000);
   const real = o.real.slice(0, n);
   const fake = trainer.generate(n, args.seed + 1000);
-  const diversity = meanPairwiseDistance(fake.slice(0, Math.min(n, 500))) / meanPairwiseDistance(real.slice(0, Math.min(n, 500)));
+  const m = Math.min(n, 500);
+  const diversity = meanPairwiseDistance(fake.slice(0, m)) / meanPairwiseDistance(real.slice(0, m));
+  const neighbors = nearestNeighborRatio(fake.slice(0, m), real.slice(0, m));
   const bins = Math.min(o.bins ?? 20, Math.floor(n / 4));
   const nd = ndb(real, fake, { bins, seed: args.seed });
-  const diagnosis = diagnose(history, { ...o.diagnoseOptions, diversity, ndbRatio: nd.ndbRatio });
+  const diagnosis = diagnose(history, { ...o.diagnoseOptions, diversity, nearestNeighborRatio: neighbors, ndbRatio: nd.ndbRatio, ndbJsDivergence: nd.jsDivergence });
   const side = Math.round(Math.sqrt(o.gridSize ?? 100));
   const gridImages = trainer.generate(side * side, 0);
   await writePng(join(args.out, 'samples-final.png'), imageGrid(gridImages, { columns: side, scale: 2 }));
@@ -149,6 +153,7 @@ export async function finish(o: FinishOptions): Promise<RunSummary> {
     final: windowMeans(history, 1),
     last100: windowMeans(history, 100),
     diversity: round(diversity),
+    nearestNeighborRatio: round(neighbors),
     ndb: { bins: nd.bins, ndb: nd.ndb, ndbRatio: round(nd.ndbRatio) ?? 0, jsDivergence: round(nd.jsDivergence) ?? 0 },
     diagnosis,
   };
@@ -156,6 +161,6 @@ export async function finish(o: FinishOptions): Promise<RunSummary> {
   tf.dispose([real, fake]);
   console.log(`\n${o.title} (seed ${args.seed}): ${diagnosis.verdict} after ${history.length} iterations, ${summary.secondsPerIteration} s/iteration`);
   for (const f of diagnosis.findings) console.log(`  [${f.severity}] ${f.message}`);
-  console.log(`  diversity ${summary.diversity}, NDB/K ${summary.ndb?.ndbRatio} (K=${bins}); outputs in ${args.out}`);
+  console.log(`  diversity ${summary.diversity}, nearest-neighbour ratio ${summary.nearestNeighborRatio}, NDB/K ${summary.ndb?.ndbRatio} (K=${bins}), bins JS ${summary.ndb?.jsDivergence}; outputs in ${args.out}`);
   return summary;
 }

@@ -1,21 +1,43 @@
 #!/usr/bin/env bash
-# Runs the full-scale failure-mode experiments (EXPERIMENTS.md B) over several seeds,
-# two at a time with one WASM thread each, writing into docs/experiments/failure-modes/.
-# Usage: bash scripts/experiment-queue.sh [seeds...]   (default seeds 1-5)
+# Runs the full-scale experiments two at a time (one WASM thread each), writing into
+# docs/experiments/. A run whose summary.json exists is skipped, so the queue can be
+# stopped and restarted. Seed 1 of each experiment draws a grid every epoch; other seeds
+# only at the end.
+# Usage: bash scripts/experiment-queue.sh [plan]   plan: full (default) | b SEEDS... | cde
 set -u
 cd "$(dirname "$0")/.."
-seeds=${*:-1 2 3 4 5}
-jobs=()
-for seed in $seeds; do
-  grids=final; [ "$seed" = 1 ] && grids=epoch
-  for exp in b1-stable b2-mode-collapse b3-combined-batch b4-aggressive-adam b3-bn; do
-    script=$exp; extra=""
-    if [ "$exp" = b3-bn ]; then script=b3-combined-batch; extra="--batch-norm"; fi
-    id=${exp%%-*}; [ "$exp" = b3-bn ] && id=b3-bn
-    out=docs/experiments/failure-modes/$id/seed-$seed
-    [ -f "$out/summary.json" ] && continue
-    jobs+=("npx tsx examples/failure-modes/$script.ts --seed $seed --threads 1 --grids $grids $extra --out $out --save-generator runs/failure-modes/$id/seed-$seed/generator > runs/logs/$id-seed-$seed.log 2>&1")
-  done
-done
 mkdir -p runs/logs
-printf '%s\n' "${jobs[@]}" | xargs -P 2 -I{} bash -c '{}'
+
+b_jobs() {
+  for seed in "$@"; do
+    grids=final; [ "$seed" = 1 ] && grids=epoch
+    for exp in b1-stable b2-mode-collapse b3-combined-batch b4-aggressive-adam b3-bn; do
+      script=$exp; extra=""
+      if [ "$exp" = b3-bn ]; then script=b3-combined-batch; extra="--batch-norm"; fi
+      id=${exp%%-*}; [ "$exp" = b3-bn ] && id=b3-bn
+      out=docs/experiments/failure-modes/$id/seed-$seed
+      [ -f "$out/summary.json" ] && continue
+      echo "npx tsx examples/failure-modes/$script.ts --seed $seed --threads 1 --grids $grids $extra --out $out --save-generator runs/failure-modes/$id/seed-$seed/generator > runs/logs/$id-seed-$seed.log 2>&1"
+    done
+  done
+}
+
+cde_jobs() {
+  for exp in c1-stable c2-latent-2 c3-latent-1 c4-high-learning-rate c5-aggressive-adam; do
+    id=${exp%%-*}; out=docs/experiments/monitoring/$id/seed-1
+    [ -f "$out/summary.json" ] || echo "npx tsx examples/monitoring/$exp.ts --seed 1 --threads 1 --out $out --save-generator runs/monitoring/$id/generator > runs/logs/$id.log 2>&1"
+  done
+  for critic in batch layer; do
+    out=docs/experiments/wgan-gp/$critic-critic
+    [ -f "$out/summary.json" ] || echo "npx tsx examples/wgan-gp/wgan-gp.ts --critic $critic --seed 1 --threads 1 --out $out --save-generator runs/wgan-gp/$critic/generator > runs/logs/wgan-gp-$critic.log 2>&1"
+  done
+  [ -f docs/experiments/survey/wgan-gp/summary.json ] || echo "npx tsx examples/survey/mlp-losses.ts --seed 1 --threads 1 --out docs/experiments/survey > runs/logs/survey.log 2>&1"
+}
+
+plan=${1:-full}
+case "$plan" in
+  b) shift; jobs=$(b_jobs "$@") ;;
+  cde) jobs=$(cde_jobs) ;;
+  *) jobs="$(b_jobs 1 2)"$'\n'"$(cde_jobs)"$'\n'"$(b_jobs 3 4 5)" ;;
+esac
+printf '%s\n' "$jobs" | grep -v '^$' | xargs -P 2 -I{} bash -c '{}'

@@ -15,7 +15,12 @@ async function rediagnose(dir: string, summary: Summary): Promise<Summary> {
   const [header, ...rows] = (await readFile(join(dir, 'history.csv'), 'utf8')).trim().split('\n');
   const cols = header.split(',');
   const records = rows.map((line) => Object.fromEntries(line.split(',').map((v, i) => [cols[i], v === '' ? NaN : Number(v)])) as IterationRecord);
-  const diagnosis = diagnose(new History(records), { diversity: summary.diversity ?? undefined, ndbRatio: summary.ndb?.ndbRatio });
+  const diagnosis = diagnose(new History(records), {
+    diversity: summary.diversity ?? undefined,
+    nearestNeighborRatio: summary.nearestNeighborRatio ?? undefined,
+    ndbRatio: summary.ndb?.ndbRatio,
+    ndbJsDivergence: summary.ndb?.jsDivergence,
+  });
   const updated = { ...summary, diagnosis };
   await writeFile(join(dir, 'summary.json'), `${JSON.stringify(updated, null, 2)}\n`);
   return updated;
@@ -35,7 +40,8 @@ interface Summary {
   seed: number;
   secondsPerIteration: number;
   diversity: number | null;
-  ndb: { ndbRatio: number } | null;
+  nearestNeighborRatio?: number | null;
+  ndb: { ndbRatio: number; jsDivergence: number } | null;
   diagnosis: { verdict: (typeof VERDICTS)[number] };
   last100: Record<string, number | null>;
 }
@@ -63,20 +69,23 @@ async function summaries(id: string): Promise<Summary[]> {
 const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
 const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor((v.length - 1) / 2)];
 const lines = [
-  '| experiment | seeds | stable | mode collapse | convergence failure | undetermined | mean NDB/K (K=20) | mean diversity | median s / iteration |',
-  '|---|---|---|---|---|---|---|---|---|',
+  '| experiment | seeds | stable | mode collapse | convergence failure | undetermined | mean NDB/K (K=20) | mean bins JS | mean diversity | mean nearest-neighbour ratio | median s / iteration |',
+  '|---|---|---|---|---|---|---|---|---|---|---|',
 ];
 for (const [id, label] of ROWS) {
   const runs = await summaries(id);
   if (runs.length === 0) {
-    lines.push(`| ${label} | 0 | | | | | | | |`);
+    lines.push(`| ${label} | 0 | | | | | | | | | |`);
     continue;
   }
   const count = (v: string): number => runs.filter((r) => r.diagnosis.verdict === v).length;
   const ndb = runs.map((r) => r.ndb?.ndbRatio).filter((v): v is number => typeof v === 'number');
   const div = runs.map((r) => r.diversity).filter((v): v is number => typeof v === 'number');
+  const js = runs.map((r) => r.ndb?.jsDivergence).filter((v): v is number => typeof v === 'number');
+  const nn = runs.map((r) => r.nearestNeighborRatio).filter((v): v is number => typeof v === 'number');
+  const avg = (v: number[], d = 2): string => (v.length ? mean(v).toFixed(d) : '');
   lines.push(
-    `| [${label}](failure-modes.md#${id}) | ${runs.length} (${runs.map((r) => r.seed).join(', ')}) | ${VERDICTS.map(count).join(' | ')} | ${ndb.length ? mean(ndb).toFixed(2) : ''} | ${div.length ? mean(div).toFixed(2) : ''} | ${median(runs.map((r) => r.secondsPerIteration)).toFixed(2)} |`,
+    `| [${label}](failure-modes.md#${id}) | ${runs.length} (${runs.map((r) => r.seed).join(', ')}) | ${VERDICTS.map(count).join(' | ')} | ${avg(ndb)} | ${avg(js, 3)} | ${avg(div)} | ${avg(nn, 3)} | ${median(runs.map((r) => r.secondsPerIteration)).toFixed(2)} |`,
   );
 }
 const table = lines.join('\n');

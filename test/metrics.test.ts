@@ -7,6 +7,8 @@ import {
   klDivergence,
   loadMnist,
   meanPairwiseDistance,
+  medianNearestNeighborDistance,
+  nearestNeighborRatio,
   ndb,
   normalCdf,
   sampleDiversity,
@@ -169,5 +171,20 @@ describe('sample diversity', () => {
     expect(sampleDiversity(collapsed, x)).toBeCloseTo(((0.5 + 0.5 + 0) / 3) / (20 / 3), 4);
     expectCode(() => meanPairwiseDistance(tf.ones([1, 2])), 'INVALID_SHAPE');
     tf.dispose([x, collapsed]);
+  });
+});
+
+describe('nearest-neighbour ratio', () => {
+  it('is the ratio of median nearest-neighbour distances and drops to ~0 for duplicates', () => {
+    // Points on a line at 0, 1, 3, 7: nearest-neighbour distances 1, 1, 2, 4 -> median 1.5.
+    const real = tf.tensor2d([[0], [1], [3], [7]]);
+    expect(medianNearestNeighborDistance(real)).toBeCloseTo(1.5, 5);
+    // Two pairs of duplicates: every sample has a twin.
+    const dup = tf.tensor2d([[0], [0], [5], [5]]);
+    expect(nearestNeighborRatio(dup, real)).toBeLessThan(1e-3);
+    const spread = tf.tensor2d([[0], [3], [6], [9]]);
+    expect(nearestNeighborRatio(spread, real)).toBeCloseTo(3 / 1.5, 3);
+    expectCode(() => nearestNeighborRatio(spread, tf.ones([3, 1])), 'INVALID_SHAPE');
+    tf.dispose([real, dup, spread]);
   });
 });

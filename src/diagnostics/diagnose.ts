@@ -16,7 +16,9 @@ export type Signal =
   | 'generator-loss-oscillation'
   | 'fake-accuracy-high'
   | 'low-sample-diversity'
+  | 'duplicate-samples'
   | 'high-ndb'
+  | 'ndb-bins-diverge'
   | 'healthy-diversity'
   | 'losses-in-stable-band'
   | 'losses-outside-stable-band';
@@ -80,8 +82,24 @@ export interface DiagnosisThresholds {
    * healthy runs: 0.8-1.0)
    */
   lowDiversity: number;
-  /** NDB/K above this signals mode collapse. @defaultValue 0.5 */
+  /**
+   * Nearest-neighbour ratio (generated / real median nearest-neighbour
+   * distance) below this: the generator repeats near-identical samples, mode
+   * collapse. @defaultValue 0.3 (B2's collapsed generator: 0.005; B1's: 0.8)
+   */
+  duplicateNeighbors: number;
+  /**
+   * NDB/K above this is reported as a warning. On small reference sets NDB/K
+   * saturates for any imperfect generator (EXPERIMENTS.md B, 944 eights,
+   * K = 20: 0.8 for the healthy B1, 1.0 for the collapsed B2), so alone it
+   * decides nothing. @defaultValue 0.5
+   */
   highNdbRatio: number;
+  /**
+   * Jensen-Shannon divergence of the NDB bin histograms above this signals
+   * mode collapse. @defaultValue 0.2 (B1: 0.09, B2: 0.39 with K = 20)
+   */
+  highNdbJsDivergence: number;
   /**
    * Diversity and NDB measured before this iteration do not count as mode
    * collapse: an untrained generator draws near-identical blanks. @defaultValue 100
@@ -108,7 +126,9 @@ export const DEFAULT_THRESHOLDS: Readonly<DiagnosisThresholds> = Object.freeze({
   oscillationAutocorrelation: 0.3,
   highFakeAccuracy: 0.9,
   lowDiversity: 0.75,
+  duplicateNeighbors: 0.3,
   highNdbRatio: 0.5,
+  highNdbJsDivergence: 0.2,
   minIterationsForCollapse: 100,
   stableDiscriminatorLoss: [0.25, 1.2],
   stableGeneratorLoss: [0.3, 3],
@@ -125,8 +145,12 @@ export interface DiagnoseOptions {
   thresholds?: Partial<DiagnosisThresholds>;
   /** Sample diversity measured outside the history (e.g. at the end of the run). */
   diversity?: number;
+  /** Nearest-neighbour ratio measured outside the history (see `nearestNeighborRatio`). */
+  nearestNeighborRatio?: number;
   /** NDB/K measured outside the history. */
   ndbRatio?: number;
+  /** JS divergence of the NDB bin histograms, measured outside the history. */
+  ndbJsDivergence?: number;
 }
 
 function defaultWindow(n: number): number {
@@ -138,13 +162,14 @@ const fmt = (v: number): string => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs
 /**
  * Reads a run's learning curves the way the sources teach people to read
  * them by eye (EXPERIMENTS.md B, C), and adds a signal they lacked: the
- * diversity of generated samples (a `diversity` or `ndbRatio` column written
- * by a hook, or values passed in options).
+ * diversity of generated samples (`diversity` and `nearestNeighborRatio`
+ * columns written by {@link DiversityProbe}, or values passed in options, NDB included).
  *
  * - `convergence-failure`: D losses collapse to ~0 and stay, D accuracy is
  *   pinned at 100%, G loss rises without end, a critic diverges, or a loss is NaN.
- * - `mode-collapse`: low sample diversity or high NDB; without those, an
- *   oscillating G loss while D spots nearly every fake.
+ * - `mode-collapse`: few distinct samples (low mean pairwise distance),
+ *   near-duplicates (low nearest-neighbour ratio) or diverging NDB bins;
+ *   without those, an oscillating G loss while D spots nearly every fake.
  * - `stable`: losses in their stable bands, no failure signal (and diverse samples, when measured).
  * - `undetermined`: too few iterations, or evidence that fits none of these.
  *
@@ -302,16 +327,42 @@ export function diagnose(history: History | IterationRecord[], options: Diagnose
       });
     }
   }
+  const neighbors = options.nearestNeighborRatio ?? lastFinite(col('nearestNeighborRatio'));
+  if (Number.isFinite(neighbors) && neighbors < t.duplicateNeighbors) {
+    add({
+      signal: 'duplicate-samples',
+      severity: early ? 'info' : 'failure',
+      suggests: early ? 'undetermined' : 'mode-collapse',
+      curve: 'nearestNeighborRatio',
+      value: neighbors,
+      threshold: t.duplicateNeighbors,
+      message: early
+        ? `Generated samples sit ${fmt(neighbors)} times as close to their nearest neighbours as real ones, but at iteration ${to} (before ${t.minIterationsForCollapse}) an untrained generator is expected to.`
+        : `Generated samples sit ${fmt(neighbors)} times as close to their nearest neighbours as real ones (threshold ${t.duplicateNeighbors}): the generator repeats near-identical samples.`,
+    });
+  }
   const ndbRatio = options.ndbRatio ?? lastFinite(col('ndbRatio'));
   if (Number.isFinite(ndbRatio) && ndbRatio > t.highNdbRatio && !early) {
     add({
       signal: 'high-ndb',
-      severity: 'failure',
+      severity: 'warning',
       suggests: 'mode-collapse',
       curve: 'ndbRatio',
       value: ndbRatio,
       threshold: t.highNdbRatio,
-      message: `NDB/K is ${fmt(ndbRatio)} (threshold ${t.highNdbRatio}): generated samples fill the data's bins in different proportions.`,
+      message: `NDB/K is ${fmt(ndbRatio)} (threshold ${t.highNdbRatio}): generated samples fill the data's bins in different proportions (on small reference sets any imperfect generator scores high).`,
+    });
+  }
+  const ndbJs = options.ndbJsDivergence ?? lastFinite(col('ndbJsDivergence'));
+  if (Number.isFinite(ndbJs) && ndbJs > t.highNdbJsDivergence && !early) {
+    add({
+      signal: 'ndb-bins-diverge',
+      severity: 'failure',
+      suggests: 'mode-collapse',
+      curve: 'ndbJsDivergence',
+      value: ndbJs,
+      threshold: t.highNdbJsDivergence,
+      message: `The JS divergence between the real and generated NDB bin histograms is ${fmt(ndbJs)} (threshold ${t.highNdbJsDivergence}): whole regions of the data are missing or over-produced.`,
     });
   }
   const osc = dominantPeriod(g, t.oscillationPeriods[0], t.oscillationPeriods[1]);
@@ -372,7 +423,7 @@ function decide(findings: Finding[]): Verdict {
   if (findings.some((f) => f.severity === 'failure' && f.suggests === 'mode-collapse')) return 'mode-collapse';
   // Indirect evidence needs both halves of the source's description.
   if (has('generator-loss-oscillation') && has('fake-accuracy-high') && !has('healthy-diversity')) return 'mode-collapse';
-  if (findings.some((f) => f.signal === 'low-sample-diversity' && f.severity === 'info')) return 'undetermined';
+  if (findings.some((f) => (f.signal === 'low-sample-diversity' || f.signal === 'duplicate-samples') && f.severity === 'info')) return 'undetermined';
   if (has('losses-in-stable-band') || (has('healthy-diversity') && !has('losses-outside-stable-band'))) return 'stable';
   return 'undetermined';
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Hook, TrainState } from '../train/hooks.js';
 import type { IterationRecord } from '../train/history.js';
-import { meanPairwiseDistance } from '../metrics/diversity.js';
+import { meanPairwiseDistance, medianNearestNeighborDistance } from '../metrics/diversity.js';
 import { sampleLatent, type LatentDistribution } from '../data/latent.js';
 import { assertPositiveInteger } from '../internal/validate.js';
 import { GanHacksError } from '../errors/index.js';
@@ -21,10 +21,12 @@ export interface DiversityProbeOptions {
 }
 
 /**
- * Adds a `diversity` column to the history every N iterations: the mean
- * pairwise distance of samples generated from a fixed latent batch, divided
- * by that of real samples. {@link diagnose} reads it as direct evidence of
- * mode collapse (below 0.75 by default) or of a healthy spread (near 1).
+ * Adds two columns to the history every N iterations, measured on samples
+ * generated from a fixed latent batch: `diversity`, their mean pairwise
+ * distance over that of real samples, and `nearestNeighborRatio`, their
+ * median nearest-neighbour distance over that of as many real samples.
+ * {@link diagnose} reads them as direct evidence of mode collapse (few
+ * distinct outputs, or near-duplicates) or of a healthy spread (both near 1).
  *
  * @example
  * ```ts
@@ -36,6 +38,7 @@ export class DiversityProbe implements Hook {
   private readonly every: number;
   private readonly samples: number;
   private readonly realDistance: number;
+  private readonly realNeighbor: number;
   private latent: tf.Tensor2D | undefined;
 
   constructor(private readonly options: DiversityProbeOptions) {
@@ -46,7 +49,14 @@ export class DiversityProbe implements Hook {
     this.samples = options.samples ?? 100;
     assertPositiveInteger('DiversityProbe: every', this.every);
     assertPositiveInteger('DiversityProbe: samples', this.samples);
+    if (options.real.shape[0] < this.samples) {
+      throw new GanHacksError('INVALID_ARGUMENT', `DiversityProbe: pass at least \`samples\` (${this.samples}) real samples, got ${options.real.shape[0]}.`);
+    }
     this.realDistance = meanPairwiseDistance(options.real);
+    // Nearest-neighbour distances depend on the batch size: measure the same count as generated.
+    const same = options.real.slice(0, this.samples);
+    this.realNeighbor = medianNearestNeighborDistance(same);
+    same.dispose();
   }
 
   onTrainBegin(state: TrainState): void {
@@ -61,8 +71,10 @@ export class DiversityProbe implements Hook {
     const fake = tf.tidy(() => state.generator.apply(this.latent!, { training: false }) as tf.Tensor);
     try {
       logs.diversity = meanPairwiseDistance(fake) / this.realDistance;
+      logs.nearestNeighborRatio = medianNearestNeighborDistance(fake) / this.realNeighbor;
     } catch {
       logs.diversity = NaN;
+      logs.nearestNeighborRatio = NaN;
     } finally {
       fake.dispose();
     }

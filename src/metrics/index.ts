@@ -1,5 +1,5 @@
 export { ndb, normalCdf, type NdbOptions, type NdbResult } from './ndb.js';
 export { kMeans, type KMeansOptions, type KMeansResult } from './kmeans.js';
 export { totalVariation, klDivergence, jsDivergence, earthMoverDistance, type Distribution } from './distances.js';
-export { meanPairwiseDistance, sampleDiversity, pairwiseSquaredDistances } from './diversity.js';
+export { meanPairwiseDistance, sampleDiversity, pairwiseSquaredDistances, medianNearestNeighborDistance, nearestNeighborRatio } from './diversity.js';
 export { discriminatorAccuracy } from './accuracy.js';

@@ -67,7 +67,12 @@ describe('diagnose signals', () => {
     expect(diagnose(steady).verdict).toBe('stable');
     expect(diagnose(steady, { thresholds: { stableGeneratorLoss: [2, 3] } }).verdict).toBe('undetermined');
     expect(diagnose(steady, { diversity: 0.5 }).verdict).toBe('mode-collapse');
-    expect(diagnose(steady, { ndbRatio: 0.9 }).verdict).toBe('mode-collapse');
+    // Near-duplicates and diverging NDB bins are collapse; NDB/K alone (it saturates on small sets) is a warning.
+    expect(diagnose(steady, { nearestNeighborRatio: 0.01 }).verdict).toBe('mode-collapse');
+    expect(diagnose(steady, { ndbJsDivergence: 0.4 }).verdict).toBe('mode-collapse');
+    const ndbOnly = diagnose(steady, { ndbRatio: 0.9 });
+    expect(ndbOnly.verdict).toBe('stable');
+    expect(ndbOnly.findings.find((f) => f.signal === 'high-ndb')!.severity).toBe('warning');
     // Before iteration 100 low diversity is an untrained generator, not a collapse.
     const early = curve(60, (i) => ({ gLoss: 0.8 + noise(i) }));
     const d = diagnose(early, { diversity: 0.05 });
