@@ -8,15 +8,18 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   diagnose,
+  loadMnist,
   meanPairwiseDistance,
   nearestNeighborRatio,
   ndb,
   useFastestBackend,
   type BackendChoice,
+  type FitOptions,
   type History,
   type Trainer,
 } from 'gan-hacks';
-import { writeFileAtomic, writeLearningCurves, writePng } from 'gan-hacks/node';
+import { existsSync } from 'node:fs';
+import { loadIdx, saveModel, writeFileAtomic, writeLearningCurves, writePng } from 'gan-hacks/node';
 import { imageGrid } from 'gan-hacks';
 
 /** Options every example accepts. */
@@ -32,6 +35,14 @@ export interface ExampleArgs {
   threads?: number;
   /** Write a sample grid every epoch (default) or only at the end. */
   grids: 'epoch' | 'final';
+  /**
+   * `'source'`: the source's scale (data, batch, epochs), for machines with tfjs-node or a GPU;
+   * `'reduced'`: the scale the committed runs used on 2 CPU cores (each script documents it).
+   * Only the C and D scripts differ; B runs at the source's scale either way.
+   */
+  scale: 'source' | 'reduced';
+  /** A folder holding MNIST's `train-images-idx3-ubyte[.gz]` and `train-labels-idx1-ubyte[.gz]` (the full 60,000 digits). */
+  mnistIdx?: string;
   /** Extra flags of one example. */
   flags: Record<string, string | boolean | undefined>;
 }
@@ -46,6 +57,8 @@ export function exampleArgs(name: string, extra: Record<string, { type: 'string'
       out: { type: 'string' },
       threads: { type: 'string' },
       grids: { type: 'string', default: 'epoch' },
+      scale: { type: 'string', default: 'source' },
+      'mnist-idx': { type: 'string' },
       ...extra,
     },
     allowPositionals: false,
@@ -59,8 +72,35 @@ export function exampleArgs(name: string, extra: Record<string, { type: 'string'
     out: (values.out as string | undefined) ?? join(quick ? 'out/quick' : 'out', name, `seed-${seed}`),
     threads: values.threads === undefined ? undefined : Number(values.threads),
     grids: values.grids === 'final' ? 'final' : 'epoch',
+    scale: values.scale === 'reduced' ? 'reduced' : 'source',
+    mnistIdx: values['mnist-idx'] as string | undefined,
     flags: values as Record<string, string | boolean | undefined>,
   };
+}
+
+/**
+ * MNIST digits: the full training set from `--mnist-idx DIR` when given, else the 10,000 digits
+ * bundled with the `mnist` package.
+ */
+export async function loadDigits(args: ExampleArgs, options: { digits?: number[]; limit?: number } = {}): Promise<tf.Tensor4D> {
+  if (!args.mnistIdx) {
+    const { images, labels } = await loadMnist(options);
+    labels.dispose();
+    return images;
+  }
+  const file = (name: string): string => [join(args.mnistIdx!, name), join(args.mnistIdx!, `${name}.gz`)].find((p) => existsSync(p)) ?? join(args.mnistIdx!, name);
+  const { images, labels } = await loadIdx(file('train-images-idx3-ubyte'), file('train-labels-idx1-ubyte'));
+  if (!options.digits && options.limit === undefined) {
+    labels.dispose();
+    return images;
+  }
+  const digits = options.digits ?? [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const mask = tf.tidy(() => tf.stack(digits.map((d) => labels.equal(d))).any(0));
+  const all = (await tf.whereAsync(mask)).reshape([-1]);
+  const chosen = all.slice(0, Math.min(options.limit ?? all.shape[0], all.shape[0]));
+  const out = tf.gather(images, chosen) as tf.Tensor4D;
+  tf.dispose([images, labels, mask, all, chosen]);
+  return out;
 }
 
 /** The fastest backend available without downloads (WASM with gan-hacks' kernels here). */
@@ -79,6 +119,17 @@ function windowMeans(history: History, window: number): Record<string, number | 
     out[key] = values.length ? round(values.reduce((a, b) => a + b, 0) / values.length) : null;
   }
   return out;
+}
+
+/**
+ * Trains, timing the run, and saves the generator where `--save-generator DIR` asks (for NDB later).
+ */
+export async function timedFit(trainer: Trainer, images: tf.Tensor4D, options: FitOptions, args: ExampleArgs): Promise<{ history: History; seconds: number }> {
+  const start = performance.now();
+  const history = await trainer.fit(images, options);
+  const seconds = (performance.now() - start) / 1000;
+  if (args.flags['save-generator']) await saveModel(trainer.generator, String(args.flags['save-generator']));
+  return { history, seconds };
 }
 
 /** Everything a run reports, written as summary.json. */

@@ -3,7 +3,8 @@
 # docs/experiments/. A run whose summary.json exists is skipped, so the queue can be
 # stopped and restarted. Seed 1 of each experiment draws a grid every epoch; other seeds
 # only at the end.
-# Usage: bash scripts/experiment-queue.sh [plan]   plan: full (default) | b SEEDS... | cde
+# Usage: bash scripts/experiment-queue.sh [plan]   plan: full (default: C, D, E and B3 with batch norm,
+# then B seeds 1-5) | b SEEDS... | cde
 set -u
 cd "$(dirname "$0")/.."
 mkdir -p runs/logs
@@ -23,21 +24,22 @@ b_jobs() {
 }
 
 cde_jobs() {
-  for exp in c1-stable c2-latent-2 c3-latent-1 c4-high-learning-rate c5-aggressive-adam; do
-    id=${exp%%-*}; out=docs/experiments/monitoring/$id/seed-1
-    [ -f "$out/summary.json" ] || echo "npx tsx examples/monitoring/$exp.ts --seed 1 --threads 1 --out $out --save-generator runs/monitoring/$id/generator > runs/logs/$id.log 2>&1"
-  done
   for critic in batch layer; do
     out=docs/experiments/wgan-gp/$critic-critic
-    [ -f "$out/summary.json" ] || echo "npx tsx examples/wgan-gp/wgan-gp.ts --critic $critic --seed 1 --threads 1 --out $out --save-generator runs/wgan-gp/$critic/generator > runs/logs/wgan-gp-$critic.log 2>&1"
+    [ -f "$out/summary.json" ] || echo "npx tsx examples/wgan-gp/wgan-gp.ts --critic $critic --scale reduced --seed 1 --threads 1 --out $out --save-generator runs/wgan-gp/$critic/generator > runs/logs/wgan-gp-$critic.log 2>&1"
   done
+  [ "${1:-}" = with-b3-bn ] && b_jobs 1 | grep b3-bn
   [ -f docs/experiments/survey/wgan-gp/summary.json ] || echo "npx tsx examples/survey/mlp-losses.ts --seed 1 --threads 1 --out docs/experiments/survey > runs/logs/survey.log 2>&1"
+  for exp in c1-stable c4-high-learning-rate c5-aggressive-adam c2-latent-2 c3-latent-1; do
+    id=${exp%%-*}; out=docs/experiments/monitoring/$id/seed-1
+    [ -f "$out/summary.json" ] || echo "npx tsx examples/monitoring/$exp.ts --scale reduced --seed 1 --threads 1 --out $out --save-generator runs/monitoring/$id/generator > runs/logs/$id.log 2>&1"
+  done
 }
 
 plan=${1:-full}
 case "$plan" in
   b) shift; jobs=$(b_jobs "$@") ;;
   cde) jobs=$(cde_jobs) ;;
-  *) jobs="$(b_jobs 1 2)"$'\n'"$(cde_jobs)"$'\n'"$(b_jobs 3 4 5)" ;;
+  *) jobs="$(cde_jobs with-b3-bn)"$'\n'"$(b_jobs 1 2 3 4 5)" ;;
 esac
-printf '%s\n' "$jobs" | grep -v '^$' | xargs -P 2 -I{} bash -c '{}'
+printf '%s\n' "$jobs" | grep -v '^$' | awk '!seen[$0]++' | xargs -P 2 -I{} bash -c '{}'

@@ -15,8 +15,8 @@ import {
   loadMnist,
   type DiscriminatorStepMode,
 } from 'gan-hacks';
-import { ProgressBar, SampleGrid, saveModel } from 'gan-hacks/node';
-import { exampleArgs, finish, setup, type RunSummary } from '../lib.js';
+import { ProgressBar, SampleGrid } from 'gan-hacks/node';
+import { exampleArgs, finish, timedFit, setup, type RunSummary } from '../lib.js';
 
 /** What a B experiment changes from B1. */
 export interface FailureModeSetup {
@@ -58,10 +58,7 @@ export async function trainFailureMode(setupOptions: FailureModeSetup): Promise<
       new ProgressBar(),
     ],
   });
-  const start = performance.now();
-  const history = await trainer.fit(images, { batchSize, iterations, iterationsPerEpoch });
-  const seconds = (performance.now() - start) / 1000;
-  if (args.flags['save-generator']) await saveModel(trainer.generator, String(args.flags['save-generator']));
+  const { history, seconds } = await timedFit(trainer, images, { batchSize, iterations, iterationsPerEpoch }, args);
   return finish({
     experiment: id,
     title: `${setupOptions.title}${batchNorm && !setupOptions.batchNorm ? ' (batch norm)' : ''}`,

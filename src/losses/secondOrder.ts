@@ -11,9 +11,32 @@ const COMPARISONS = ['Greater', 'GreaterEqual', 'Less', 'LessEqual', 'Equal', 'N
 let registered = false;
 
 /**
+ * The gradient of `tile`: each axis of dy folded into [reps, size] and summed
+ * over the repeats. tfjs's own Tile gradient adds one slice of dy per tile
+ * (nested loops over all repeats), which batch norm's gradient hits in a
+ * gradient penalty: 6,272 Slice + Add kernels for an 8 × 28 × 28 × 64 batch,
+ * ~75% of a WGAN-GP critic step with a batch-normalised critic on WASM.
+ */
+export function tileGradient(dy: tf.Tensor, xShape: readonly number[], reps: readonly number[]): tf.Tensor {
+  return tf.tidy(() => {
+    let g = dy;
+    for (let i = 0; i < reps.length; i++) {
+      if (reps[i] === 1) continue;
+      const before = g.shape.slice(0, i).reduce((a, b) => a * b, 1);
+      const after = g.shape.slice(i + 1).reduce((a, b) => a * b, 1);
+      // Along axis i, dy's index is repeat · size + j: rep-major, so [before, reps, size · after] splits it.
+      const summed = g.reshape([before, reps[i], xShape[i] * after]).sum(1);
+      g = summed.reshape([...g.shape.slice(0, i), xShape[i], ...g.shape.slice(i + 1)]);
+    }
+    return g;
+  });
+}
+
+/**
  * Registers zero gradients for the comparison ops that lack one, so that
- * gradients of gradients work (needed by {@link gradientPenalty}). Idempotent;
- * never replaces a gradient that is already registered.
+ * gradients of gradients work (needed by {@link gradientPenalty}), and replaces
+ * tfjs's Tile gradient with an equal one that runs in one reshape and sum per
+ * tiled axis instead of one slice per tile. Idempotent.
  */
 export function enableSecondOrderGradients(): void {
   if (registered) return;
@@ -28,5 +51,14 @@ export function enableSecondOrderGradients(): void {
       },
     });
   }
+  tf.registerGradient({
+    kernelName: 'Tile',
+    inputsToSave: ['x'],
+    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: tf.NamedAttrMap) => {
+      const [x] = saved;
+      const { reps } = attrs as unknown as { reps: number[] };
+      return { x: () => tileGradient(dy as tf.Tensor, x.shape, reps) };
+    },
+  });
   registered = true;
 }

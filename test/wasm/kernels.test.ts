@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WASM_TRAINING_KERNELS, initWasmBackend } from '../../src/wasm/index.js';
-import { Trainer, dcganNormal } from '../../src/index.js';
+import { Trainer, dcganNormal, enableSecondOrderGradients } from '../../src/index.js';
 
 beforeAll(async () => {
+  enableSecondOrderGradients(); // gan-hacks' Tile gradient, tested below
   await initWasmBackend({ threads: 1 });
   await tf.setBackend('cpu');
 });
@@ -201,5 +202,41 @@ describe('transposed matrix products', () => {
     const got = await onBackend('wasm', compute);
     await tf.setBackend('cpu');
     ref.forEach((r, i) => expect(maxRelativeError(r, got[i])).toBeLessThanOrEqual(1e-5));
+  });
+});
+
+describe('tile', () => {
+  it('equals the CPU backend for ranks 0-4, repeats of 1, and its gradient sums the repeats', async () => {
+    const compute = (): number[][] =>
+      tf.tidy(() => {
+        const v = tf.randomNormal([1, 1, 1, 5], 0, 1, 'float32', 1);
+        const m = tf.randomNormal([2, 3, 1, 4], 0, 1, 'float32', 2);
+        const outs = [
+          tf.tile(v, [3, 4, 2, 1]),
+          tf.tile(m, [2, 1, 3, 2]),
+          tf.tile(tf.tensor1d([1, 2, 3]), [4]),
+          tf.tile(tf.tensor2d([[1], [2]]), [1, 5]),
+          tf.tile(m, [1, 1, 1, 1]),
+          tf.tile(tf.tensor1d([7]), [1]),
+        ];
+        // The gradient of tile (gan-hacks registers its own): each input element gets the sum of its copies.
+        const g = tf.grad((t: tf.Tensor) => tf.tile(t, [2, 1, 3, 2]).mul(tf.range(0, 4 * 3 * 3 * 8).reshape([4, 3, 3, 8])).sum())(m);
+        return [...outs, g].map((t) => Array.from(t.dataSync()));
+      });
+    const ref = await onBackend('cpu', compute);
+    const got = await onBackend('wasm', compute);
+    await tf.setBackend('cpu');
+    ref.forEach((r, i) => expect(got[i]).toEqual(r));
+    // By hand: m[i0, i1, 0, i3] is copied to (i0 + 2a, i1, c, i3 + 4d) for a < 2, c < 3, d < 2,
+    // where the weight is the flat index ((row · 3 + i1) · 3 + c) · 8 + col.
+    const expected: number[] = [];
+    for (let i0 = 0; i0 < 2; i0++)
+      for (let i1 = 0; i1 < 3; i1++)
+        for (let i3 = 0; i3 < 4; i3++) {
+          let sum = 0;
+          for (let a = 0; a < 2; a++) for (let c = 0; c < 3; c++) for (let d = 0; d < 2; d++) sum += (((i0 + 2 * a) * 3 + i1) * 3 + c) * 8 + i3 + 4 * d;
+          expected.push(sum);
+        }
+    expect(ref[6]).toEqual(expected);
   });
 });

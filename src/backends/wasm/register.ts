@@ -4,9 +4,10 @@ import { conv2dBackpropInput } from './conv2dBackpropInput.js';
 import { handlesSmallOutput, smallOutputConv2d } from './smallOutputConv2d.js';
 import { isLeadingAxesSum, leadingAxesSum } from './leadingAxesSum.js';
 import { isTransposedSingleMatMul, transposedMatMul } from './transposedMatMul.js';
+import { tile } from './tile.js';
 
 /** Names of the kernels gan-hacks registers on the WASM backend. */
-export const WASM_TRAINING_KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Conv2D', 'FusedConv2D', 'Sum', 'BatchMatMul'] as const;
+export const WASM_TRAINING_KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Conv2D', 'FusedConv2D', 'Sum', 'BatchMatMul', 'Tile'] as const;
 
 /** Replaces a native kernel, keeping its setup (the native function needs it) and falling back to it. */
 function wrapNative(name: string, mine: tf.KernelFunc, use: (args: Parameters<tf.KernelFunc>[0]) => boolean): void {
@@ -29,7 +30,8 @@ let registered = false;
  * `Conv2DBackpropInput` (the transposed convolution of every DCGAN
  * generator), `Conv2D` / `FusedConv2D` for 1-7 output channels (a
  * generator's output layer; other convolutions keep the native kernel), and
- * `Sum` over leading axes (bias gradients). It also registers a two-kernel
+ * `Sum` over leading axes (bias gradients), and float32 `Tile` as block copies
+ * (batch norm's gradient). It also registers a two-kernel
  * LeakyReLU gradient (identical values, for every backend).
  * Idempotent. Importing `gan-hacks/wasm` calls it.
  *
@@ -74,6 +76,8 @@ export function registerWasmTrainingKernels(): void {
   }
   // Bias gradients: sums over every axis but the last, in one pass.
   wrapNative('Sum', leadingAxesSum as unknown as tf.KernelFunc, (a) => isLeadingAxesSum(a.inputs.x as tf.TensorInfo, a.attrs?.axis as number[]));
+  // Batch norm's gradient tiles a per-channel vector over the batch: block copies.
+  wrapNative('Tile', tile as unknown as tf.KernelFunc, (a) => (a.inputs.x as tf.TensorInfo).dtype === 'float32');
   useTwoPassLeakyReluGradient();
 }
 
