@@ -1,3 +1,7 @@
+/**
+ * Profiles two WGAN-GP iterations of EXPERIMENTS.md D's models on WASM (one thread) by kernel: where a
+ * gradient-penalty step spends its time. `npx tsx bench/prof-gp.ts batch|layer [batchSize=16]`
+ */
 import * as tf from '@tensorflow/tfjs';
 import { initWasmBackend } from 'gan-hacks/wasm';
 import { Trainer, WGANGP, dcganDiscriminator, dcganGenerator, loadMnist } from 'gan-hacks';
