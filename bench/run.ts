@@ -4,13 +4,15 @@
  * (bench/b1_torch.py, one thread), the Trainer against a hand-written loop, peak memory, and the
  * gradient penalty against PyTorch. Writes bench/results.json and docs/performance.md.
  *
+ * `--render` rewrites docs/performance.md from bench/results.json without measuring; `--note TEXT`
+ * stores a remark about the run (e.g. what else shared the machine) and prints it under the table.
+ *
  * Each configuration runs in its own process (the WASM thread count is fixed when the backend
  * starts). Other heavy processes on the machine distort the numbers: stop them first.
  */
 import { spawnSync } from 'node:child_process';
 import { availableParallelism, cpus } from 'node:os';
-import { writeFileSync } from 'node:fs';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 const quick = process.argv.includes('--quick');
 const threads = availableParallelism();
@@ -30,7 +32,9 @@ function runJson(label: string, cmd: string, args: string[], timeoutSec: number)
 
 const tsx = ['tsx'];
 const its = quick ? '2' : '10';
-const results = {
+const render = process.argv.includes('--render');
+const noteAt = process.argv.indexOf('--note');
+const measured = () => ({
   date: new Date().toISOString(),
   machine: { cpu: cpus()[0]?.model, cores: threads, node: process.version },
   kernels: runJson('per-kernel times (batch 4)', 'npx', [...tsx, 'bench/kernels.ts', '--batch', '4', '--reps', quick ? '1' : '3'], 3600),
@@ -45,7 +49,10 @@ const results = {
     const ours = runJson('gradient penalty (gan-hacks)', 'npx', [...tsx, 'bench/gp-check.ts'], 600);
     return 'error' in ours ? ours : runJson('gradient penalty (PyTorch)', python, ['bench/gp_torch.py'], 600);
   })(),
-};
+});
+type Results = ReturnType<typeof measured> & { note?: string };
+const results: Results = render ? JSON.parse(readFileSync('bench/results.json', 'utf8')) : measured();
+if (noteAt >= 0) results.note = process.argv[noteAt + 1];
 writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : NaN);
@@ -59,7 +66,7 @@ const overhead = num(over.trainerSecondsPerIteration) / num(over.handSecondsPerI
 const kernelRows = ((results.kernels as { rows?: { model: string; layer: string; cpuMs: Record<string, number>; wasmMs: Record<string, number> }[] }).rows ?? [])
   .map((r) =>
     ['forward', 'inputGradient', 'filterGradient']
-      .map((k) => `| ${r.model} | ${r.layer} | ${k} | ${f(r.cpuMs[k], 1)} | ${f(r.wasmMs[k], 1)} | ${f(r.cpuMs[k] / r.wasmMs[k], 0)}x |`)
+      .map((k) => `| ${r.model} | ${r.layer} | ${k} | ${f(r.cpuMs[k], 1)} | ${f(r.wasmMs[k], 1)} | ${f(r.cpuMs[k] / r.wasmMs[k], r.cpuMs[k] / r.wasmMs[k] < 10 ? 1 : 0)}x |`)
       .join('\n'),
   )
   .join('\n');
@@ -67,7 +74,7 @@ const gp = results.gradientPenalty as Record<string, unknown>;
 
 const md = `# Performance
 
-Measured by \`npm run bench\` on ${results.date.slice(0, 10)}, in one run, on this machine: ${results.machine.cpu}, ${threads} cores, Node ${results.machine.node}.
+Measured by \`npm run bench\` on ${results.date.slice(0, 10)}, in one run, on this machine: ${results.machine.cpu}, ${results.machine.cores} cores, Node ${results.machine.node}.
 Raw numbers: [bench/results.json](../bench/results.json). PyTorch is Debian's python3-torch 1.13 with Debian's OpenBLAS
 (\`libopenblas0-pthread\`; with Debian's default reference BLAS the same step takes ~14 s), \`torch.set_num_threads(1)\`.
 
@@ -77,10 +84,10 @@ Raw numbers: [bench/results.json](../bench/results.json). PyTorch is Debian's py
 |---|---|---|
 | PyTorch CPU, 1 thread | ${f(torch)} | 1.00x |
 | gan-hacks WASM, 1 thread | ${f(w1)} | ${f(w1 / torch)}x |
-| gan-hacks WASM, ${threads} threads | ${f(wAll)} | ${f(wAll / torch)}x |
+| gan-hacks WASM, ${results.machine.cores} threads | ${f(wAll)} | ${f(wAll / torch)}x |
 | tfjs CPU backend (pure JS) | ${'error' in results.b1.cpu ? String((results.b1.cpu as { error: string }).error) : f(cpuIt, 0)} | ${Number.isFinite(cpuIt) ? `${f(cpuIt / torch, 0)}x` : ''} |
 
-Peak resident memory of the WASM runs: ${num((results.b1.wasm1 as Record<string, unknown>).peakRssMB)} MB (1 thread), ${num((results.b1.wasmAll as Record<string, unknown>).peakRssMB)} MB (${threads} threads); WASM heap ${num((results.b1.wasm1 as Record<string, unknown>).wasmHeapMB)} MB.
+${results.note ? `Note on this run: ${results.note}\n\n` : ''}Peak resident memory of the WASM runs: ${num((results.b1.wasm1 as Record<string, unknown>).peakRssMB)} MB (1 thread), ${num((results.b1.wasmAll as Record<string, unknown>).peakRssMB)} MB (${results.machine.cores} threads); WASM heap ${num((results.b1.wasm1 as Record<string, unknown>).wasmHeapMB)} MB.
 
 What limits WASM: one B1 iteration is ~33 billion multiply-adds, almost all in convolutions. gan-hacks
 runs them on XNNPACK's WASM SIMD kernels (128-bit SIMD, no FMA), which reach ~14-15 GMAC/s on one
