@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { DiscriminatorLossInput, GanLoss, GeneratorLossInput, LossTerms, PenaltyContext } from './types.js';
 import { wassersteinCriticLoss } from './wgan.js';
 import { gradientPenalty } from './gradientPenalty.js';
+import { enableSecondOrderGradients } from './secondOrder.js';
 import { assertFiniteNumber } from '../internal/validate.js';
 import { GanHacksError } from '../errors/index.js';
 
@@ -56,6 +57,9 @@ export class WGANGP implements GanLoss {
   constructor(options: WGANGPOptions = {}) {
     this.gradientPenaltyWeight = options.gradientPenaltyWeight ?? 10;
     this.warnOnBatchNorm = options.warnOnBatchNorm ?? true;
+    // tfjs binds an op's gradient when the op is recorded, so the gradients the penalty needs must be
+    // registered before the first forward pass, not when the penalty is first computed.
+    enableSecondOrderGradients();
     assertFiniteNumber('WGANGP: gradientPenaltyWeight', this.gradientPenaltyWeight);
     if (this.gradientPenaltyWeight < 0) {
       throw new GanHacksError('INVALID_RANGE', `WGANGP: gradientPenaltyWeight must be >= 0, got ${this.gradientPenaltyWeight}.`);

@@ -5,6 +5,7 @@ import { handlesSmallOutput, smallOutputConv2d } from './smallOutputConv2d.js';
 import { isLeadingAxesSum, leadingAxesSum } from './leadingAxesSum.js';
 import { isTransposedSingleMatMul, transposedMatMul } from './transposedMatMul.js';
 import { tile } from './tile.js';
+import { enableSecondOrderGradients } from '../../losses/secondOrder.js';
 
 /** Names of the kernels gan-hacks registers on the WASM backend. */
 export const WASM_TRAINING_KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Conv2D', 'FusedConv2D', 'Sum', 'BatchMatMul', 'Tile'] as const;
@@ -79,6 +80,8 @@ export function registerWasmTrainingKernels(): void {
   // Batch norm's gradient tiles a per-channel vector over the batch: block copies.
   wrapNative('Tile', tile as unknown as tf.KernelFunc, (a) => (a.inputs.x as tf.TensorInfo).dtype === 'float32');
   useTwoPassLeakyReluGradient();
+  // Layer norm (tfjs-layers tiles its statistics) and batch norm's gradient differentiate Tile.
+  enableSecondOrderGradients();
 }
 
 /**
