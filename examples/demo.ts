@@ -4,7 +4,7 @@
  * grids, the learning-curve chart and the CSV log to out/demo, and prints the
  * diagnosis.
  *
- *   npm run demo                       # 90 iterations (~4 min on 2 cores)
+ *   npm run demo                       # 150 iterations (~5 min on 2 cores): past B1's noisy start
  *   npm run demo -- --iterations 450   # the source's full run
  */
 import { parseArgs } from 'node:util';
@@ -24,7 +24,7 @@ import { CsvLogger, LearningCurves, ProgressBar, SampleGrid } from 'gan-hacks/no
 
 const { values } = parseArgs({
   options: {
-    iterations: { type: 'string', default: '90' },
+    iterations: { type: 'string', default: '150' },
     out: { type: 'string', default: 'out/demo' },
     seed: { type: 'string', default: '1' },
   },

@@ -105,6 +105,14 @@ export interface DiagnosisThresholds {
    * collapse: an untrained generator draws near-identical blanks. @defaultValue 100
    */
   minIterationsForCollapse: number;
+  /**
+   * A rising G loss alone, in a window that ends before this iteration, is a
+   * warning, not a convergence failure: GANs often start noisily (B1's seed 1:
+   * D wins over iterations 20-60 and G's loss climbs to 3.8, then the run
+   * settles by iteration ~65). A collapsed D loss or pinned accuracy still
+   * count from the start. @defaultValue 100
+   */
+  minIterationsForRisingLoss: number;
   /** Stable band of each mean D loss. @defaultValue [0.25, 1.2] */
   stableDiscriminatorLoss: [number, number];
   /** Stable band of the mean G loss. @defaultValue [0.3, 3] */
@@ -130,6 +138,7 @@ export const DEFAULT_THRESHOLDS: Readonly<DiagnosisThresholds> = Object.freeze({
   highNdbRatio: 0.5,
   highNdbJsDivergence: 0.2,
   minIterationsForCollapse: 100,
+  minIterationsForRisingLoss: 100,
   stableDiscriminatorLoss: [0.25, 1.2],
   stableGeneratorLoss: [0.3, 3],
 }) as DiagnosisThresholds;
@@ -265,14 +274,18 @@ export function diagnose(history: History | IterationRecord[], options: Diagnose
     const tail = mean(g.slice(-Math.max(3, Math.floor(g.length / 10))));
     const slope100 = gt.slope * 100;
     if (slope100 > t.risingSlopePer100 && gt.correlation > t.risingCorrelation && tail > t.risingLevel) {
+      const warmingUp = to < t.minIterationsForRisingLoss;
+      const rose = `G loss rose by ${fmt(slope100)} per 100 iterations over ${span} (correlation ${fmt(gt.correlation)}), reaching ${fmt(tail)}`;
       add({
         signal: 'generator-loss-rising',
-        severity: 'failure',
+        severity: warmingUp ? 'warning' : 'failure',
         suggests: 'convergence-failure',
         curve: 'gLoss',
         value: slope100,
         threshold: t.risingSlopePer100,
-        message: `G loss rose by ${fmt(slope100)} per 100 iterations over ${span} (correlation ${fmt(gt.correlation)}), reaching ${fmt(tail)}: no equilibrium.`,
+        message: warmingUp
+          ? `${rose}, but before iteration ${t.minIterationsForRisingLoss} a noisy start is common: judge again later.`
+          : `${rose}: no equilibrium.`,
       });
     }
   } else {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_THRESHOLDS, EarlyStopping, FailureMonitor, History, diagnose, type IterationRecord, type TrainState } from '../../src/index.js';
 import { recordRun, smallDigits } from './runs.js';
@@ -34,6 +35,27 @@ describe('diagnose on histories recorded from real runs (CPU, 8x8 digits)', () =
     expect(d.verdict).toBe('mode-collapse');
     const f = d.findings.find((x) => x.signal === 'low-sample-diversity')!;
     expect(f.value).toBeLessThan(DEFAULT_THRESHOLDS.lowDiversity);
+  });
+});
+
+/** The per-iteration log of the full-scale B1 run (seed 1, 450 iterations, WASM), as committed in docs/. */
+function b1Seed1(): IterationRecord[] {
+  const [header, ...lines] = readFileSync(new URL('../fixtures/b1-seed-1-history.csv', import.meta.url), 'utf8').trim().split('\n');
+  const keys = header.split(',');
+  return lines.map((line) => Object.fromEntries(line.split(',').map((v, i) => [keys[i], v === '' ? NaN : Number(v)])) as IterationRecord);
+}
+
+describe('diagnose on the full-scale B1 run (seed 1)', () => {
+  it('its noisy start (G loss climbing to ~3.8 by iteration 60) is a warning, not a convergence failure', () => {
+    const records = b1Seed1();
+    const start = diagnose(records.slice(0, 60));
+    expect(start.verdict).not.toBe('convergence-failure');
+    const rising = start.findings.find((f) => f.signal === 'generator-loss-rising')!;
+    expect(rising.severity).toBe('warning');
+    expect(rising.message).toMatch(/before iteration 100 a noisy start is common/);
+    // The same rise counts once the warm-up is over, and the whole run is stable.
+    expect(diagnose(records.slice(0, 60), { thresholds: { minIterationsForRisingLoss: 50 } }).verdict).toBe('convergence-failure');
+    expect(diagnose(records).verdict).toBe('stable');
   });
 });
 
