@@ -96,10 +96,11 @@ export async function loadDigits(args: ExampleArgs, options: { digits?: number[]
   }
   const digits = options.digits ?? [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
   const mask = tf.tidy(() => tf.stack(digits.map((d) => labels.equal(d))).any(0));
-  const all = (await tf.whereAsync(mask)).reshape([-1]);
+  const where = await tf.whereAsync(mask);
+  const all = where.reshape([-1]);
   const chosen = all.slice(0, Math.min(options.limit ?? all.shape[0], all.shape[0]));
   const out = tf.gather(images, chosen) as tf.Tensor4D;
-  tf.dispose([images, labels, mask, all, chosen]);
+  tf.dispose([images, labels, mask, where, all, chosen]);
   return out;
 }
 
