@@ -18,18 +18,17 @@ let registered = false;
  * ~75% of a WGAN-GP critic step with a batch-normalised critic on WASM.
  */
 export function tileGradient(dy: tf.Tensor, xShape: readonly number[], reps: readonly number[]): tf.Tensor {
-  return tf.tidy(() => {
-    let g = dy;
-    for (let i = 0; i < reps.length; i++) {
-      if (reps[i] === 1) continue;
-      const before = g.shape.slice(0, i).reduce((a, b) => a * b, 1);
-      const after = g.shape.slice(i + 1).reduce((a, b) => a * b, 1);
-      // Along axis i, dy's index is repeat · size + j: rep-major, so [before, reps, size · after] splits it.
-      const summed = g.reshape([before, reps[i], xShape[i] * after]).sum(1);
-      g = summed.reshape([...g.shape.slice(0, i), xShape[i], ...g.shape.slice(i + 1)]);
-    }
-    return g;
-  });
+  // No tidy: tfjs runs gradient functions inside its own scope and frees the intermediates.
+  let g = dy;
+  for (let i = 0; i < reps.length; i++) {
+    if (reps[i] === 1) continue;
+    const before = g.shape.slice(0, i).reduce((a, b) => a * b, 1);
+    const after = g.shape.slice(i + 1).reduce((a, b) => a * b, 1);
+    // Along axis i, dy's index is repeat · size + j: rep-major, so [before, reps, size · after] splits it.
+    const summed = g.reshape([before, reps[i], xShape[i] * after]).sum(1);
+    g = summed.reshape([...g.shape.slice(0, i), xShape[i], ...g.shape.slice(i + 1)]);
+  }
+  return g;
 }
 
 /**
