@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Runs the full-scale experiments two at a time (one WASM thread each), writing into
-# docs/experiments/. A run whose summary.json exists is skipped, so the queue can be
+# Runs the full-scale experiments, writing into docs/experiments/. By default one run at a
+# time with two WASM threads: on 2 cores that finished a B-sized iteration in 1.9-2.0 s,
+# while two parallel one-thread runs each took over 4 s (they share memory bandwidth).
+# PARALLEL=2 THREADS=1 restores the two-at-a-time layout. A run whose summary.json exists is skipped, so the queue can be
 # stopped and restarted. Seed 1 of each experiment draws a grid every epoch; other seeds
 # only at the end.
 # Usage: bash scripts/experiment-queue.sh [plan]   plan: full (default: C, D, E and B3 with batch norm,
-# then B seeds 1-5) | b SEEDS... | cde
+# then B seeds 1-5) | b SEEDS... | cde | c
 set -u
+THREADS=${THREADS:-2}
+PARALLEL=${PARALLEL:-1}
 cd "$(dirname "$0")/.."
 mkdir -p runs/logs
 
@@ -18,7 +22,7 @@ b_jobs() {
       id=${exp%%-*}; [ "$exp" = b3-bn ] && id=b3-bn
       out=docs/experiments/failure-modes/$id/seed-$seed
       [ -f "$out/summary.json" ] && continue
-      echo "npx tsx examples/failure-modes/$script.ts --seed $seed --threads 1 --grids $grids $extra --out $out --save-generator runs/failure-modes/$id/seed-$seed/generator > runs/logs/$id-seed-$seed.log 2>&1"
+      echo "npx tsx examples/failure-modes/$script.ts --seed $seed --threads $THREADS --grids $grids $extra --out $out --save-generator runs/failure-modes/$id/seed-$seed/generator > runs/logs/$id-seed-$seed.log 2>&1"
     done
   done
 }
@@ -26,13 +30,13 @@ b_jobs() {
 cde_jobs() {
   for critic in batch layer; do
     out=docs/experiments/wgan-gp/$critic-critic
-    [ -f "$out/summary.json" ] || echo "npx tsx examples/wgan-gp/wgan-gp.ts --critic $critic --scale reduced --seed 1 --threads 1 --out $out --save-generator runs/wgan-gp/$critic/generator > runs/logs/wgan-gp-$critic.log 2>&1"
+    [ -f "$out/summary.json" ] || echo "npx tsx examples/wgan-gp/wgan-gp.ts --critic $critic --scale reduced --seed 1 --threads $THREADS --out $out --save-generator runs/wgan-gp/$critic/generator > runs/logs/wgan-gp-$critic.log 2>&1"
   done
   [ "${1:-}" = with-b3-bn ] && b_jobs 1 | grep b3-bn
-  [ -f docs/experiments/survey/wgan-gp/summary.json ] || echo "npx tsx examples/survey/mlp-losses.ts --seed 1 --threads 1 --out docs/experiments/survey > runs/logs/survey.log 2>&1"
+  [ -f docs/experiments/survey/wgan-gp/summary.json ] || echo "npx tsx examples/survey/mlp-losses.ts --seed 1 --threads $THREADS --out docs/experiments/survey > runs/logs/survey.log 2>&1"
   for exp in c1-stable c4-high-learning-rate c5-aggressive-adam c2-latent-2 c3-latent-1; do
     id=${exp%%-*}; out=docs/experiments/monitoring/$id/seed-1
-    [ -f "$out/summary.json" ] || echo "npx tsx examples/monitoring/$exp.ts --scale reduced --seed 1 --threads 1 --out $out --save-generator runs/monitoring/$id/generator > runs/logs/$id.log 2>&1"
+    [ -f "$out/summary.json" ] || echo "npx tsx examples/monitoring/$exp.ts --scale reduced --seed 1 --threads $THREADS --out $out --save-generator runs/monitoring/$id/generator > runs/logs/$id.log 2>&1"
   done
 }
 
@@ -40,6 +44,7 @@ plan=${1:-full}
 case "$plan" in
   b) shift; jobs=$(b_jobs "$@") ;;
   cde) jobs=$(cde_jobs) ;;
+  c) jobs=$(cde_jobs | grep examples/monitoring) ;;
   *) jobs="$(cde_jobs with-b3-bn)"$'\n'"$(b_jobs 1 2 3 4 5)" ;;
 esac
-printf '%s\n' "$jobs" | grep -v '^$' | awk '!seen[$0]++' | xargs -P 2 -I{} bash -c '{}'
+printf '%s\n' "$jobs" | grep -v '^$' | awk '!seen[$0]++' | xargs -P "$PARALLEL" -I{} bash -c '{}'
