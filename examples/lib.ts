@@ -16,10 +16,11 @@ import {
   type BackendChoice,
   type FitOptions,
   type History,
+  type Hook,
   type Trainer,
 } from 'gan-hacks';
 import { existsSync } from 'node:fs';
-import { loadIdx, saveModel, writeFileAtomic, writeLearningCurves, writePng } from 'gan-hacks/node';
+import { Checkpoint, listCheckpoints, loadIdx, saveModel, writeFileAtomic, writeLearningCurves, writePng } from 'gan-hacks/node';
 import { imageGrid } from 'gan-hacks';
 
 /** Options every example accepts. */
@@ -43,6 +44,11 @@ export interface ExampleArgs {
   scale: 'source' | 'reduced';
   /** A folder holding MNIST's `train-images-idx3-ubyte[.gz]` and `train-labels-idx1-ubyte[.gz]` (the full 60,000 digits). */
   mnistIdx?: string;
+  /**
+   * A folder for checkpoints, written every epoch; a run started again with the same folder resumes
+   * from the latest one, so a long run can be spread over several sittings.
+   */
+  checkpoints?: string;
   /** Extra flags of one example. */
   flags: Record<string, string | boolean | undefined>;
 }
@@ -59,6 +65,7 @@ export function exampleArgs(name: string, extra: Record<string, { type: 'string'
       grids: { type: 'string', default: 'epoch' },
       scale: { type: 'string', default: 'source' },
       'mnist-idx': { type: 'string' },
+      checkpoints: { type: 'string' },
       ...extra,
     },
     allowPositionals: false,
@@ -74,6 +81,7 @@ export function exampleArgs(name: string, extra: Record<string, { type: 'string'
     grids: values.grids === 'final' ? 'final' : 'epoch',
     scale: values.scale === 'reduced' ? 'reduced' : 'source',
     mnistIdx: values['mnist-idx'] as string | undefined,
+    checkpoints: values.checkpoints as string | undefined,
     flags: values as Record<string, string | boolean | undefined>,
   };
 }
@@ -122,15 +130,39 @@ function windowMeans(history: History, window: number): Record<string, number | 
   return out;
 }
 
+/** The {@link Checkpoint} hook `--checkpoints DIR` asks for (one checkpoint per epoch), or none. */
+export function checkpointHooks(args: ExampleArgs): Hook[] {
+  return args.checkpoints ? [new Checkpoint({ dir: args.checkpoints, keep: 2 })] : [];
+}
+
+/** What {@link timedFit} measured. */
+export interface TimedFit {
+  history: History;
+  /** Seconds this process trained. */
+  seconds: number;
+  /** Iterations this process trained (fewer than the history's after a resume). */
+  timedIterations: number;
+  /** The iteration the run resumed from, when `--checkpoints` held one. */
+  resumedFrom?: number;
+}
+
 /**
  * Trains, timing the run, and saves the generator where `--save-generator DIR` asks (for NDB later).
+ * With `--checkpoints DIR` it first resumes from the latest checkpoint there, if any; `iterations`
+ * then still counts from the start of the run.
  */
-export async function timedFit(trainer: Trainer, images: tf.Tensor4D, options: FitOptions, args: ExampleArgs): Promise<{ history: History; seconds: number }> {
+export async function timedFit(trainer: Trainer, images: tf.Tensor4D, options: FitOptions, args: ExampleArgs): Promise<TimedFit> {
+  let resumedFrom: number | undefined;
+  if (args.checkpoints && (await listCheckpoints(args.checkpoints)).length > 0) {
+    await trainer.resume(args.checkpoints);
+    resumedFrom = trainer.history.length;
+    console.log(`resumed from iteration ${resumedFrom} (${args.checkpoints})`);
+  }
   const start = performance.now();
   const history = await trainer.fit(images, options);
   const seconds = (performance.now() - start) / 1000;
   if (args.flags['save-generator']) await saveModel(trainer.generator, String(args.flags['save-generator']));
-  return { history, seconds };
+  return { history, seconds, timedIterations: history.length - (resumedFrom ?? 0), resumedFrom };
 }
 
 /** Everything a run reports, written as summary.json. */
@@ -143,6 +175,8 @@ export interface RunSummary {
   iterations: number;
   seconds: number;
   secondsPerIteration: number;
+  /** Set when the run resumed from a checkpoint: seconds cover the iterations after it. */
+  resumedFrom?: number;
   final: Record<string, number | null>;
   last100: Record<string, number | null>;
   diversity: number | null;
@@ -161,6 +195,10 @@ export interface FinishOptions {
   history: History;
   backend: BackendChoice;
   seconds: number;
+  /** Iterations `seconds` covers. @defaultValue the history's length */
+  timedIterations?: number;
+  /** The iteration a resumed run started from. */
+  resumedFrom?: number;
   config: Record<string, unknown>;
   /** Real samples for diversity and NDB. */
   real: tf.Tensor;
@@ -201,7 +239,8 @@ export async function finish(o: FinishOptions): Promise<RunSummary> {
     seed: args.seed,
     iterations: history.length,
     seconds: round(o.seconds, 1) ?? 0,
-    secondsPerIteration: round(o.seconds / Math.max(1, history.length), 3) ?? 0,
+    secondsPerIteration: round(o.seconds / Math.max(1, o.timedIterations ?? history.length), 3) ?? 0,
+    ...(o.resumedFrom !== undefined ? { resumedFrom: o.resumedFrom } : {}),
     final: windowMeans(history, 1),
     last100: windowMeans(history, 100),
     diversity: round(diversity),

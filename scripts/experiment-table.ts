@@ -39,6 +39,7 @@ const VERDICTS = ['stable', 'mode-collapse', 'convergence-failure', 'undetermine
 interface Summary {
   seed: number;
   secondsPerIteration: number;
+  backend?: { threads?: number };
   diversity: number | null;
   nearestNeighborRatio?: number | null;
   ndb: { ndbRatio: number; jsDivergence: number } | null;
@@ -68,8 +69,24 @@ async function summaries(id: string): Promise<Summary[]> {
 
 const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
 const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor((v.length - 1) / 2)];
+/**
+ * Seconds per iteration depend on how the machine was shared: early runs went two at a time with
+ * one WASM thread each, later ones one at a time with two threads. Medians are kept per layout.
+ */
+function secondsByLayout(runs: Summary[]): string {
+  const byThreads = new Map<number, number[]>();
+  for (const r of runs) {
+    const t = r.backend?.threads ?? 1;
+    byThreads.set(t, [...(byThreads.get(t) ?? []), r.secondsPerIteration]);
+  }
+  return [...byThreads.entries()]
+    .sort(([a], [b]) => b - a)
+    .map(([t, v]) => `${median(v).toFixed(2)} (${t === 1 ? '1 thread, 2 runs at once' : `${t} threads, alone`}; ${v.length})`)
+    .join('<br>');
+}
+
 const lines = [
-  '| experiment | seeds | stable | mode collapse | convergence failure | undetermined | mean NDB/K (K=20) | mean bins JS | mean diversity | mean nearest-neighbour ratio | median s / iteration |',
+  '| experiment | seeds | stable | mode collapse | convergence failure | undetermined | mean NDB/K (K=20) | mean bins JS | mean diversity | mean nearest-neighbour ratio | median s / iteration (layout; runs) |',
   '|---|---|---|---|---|---|---|---|---|---|---|',
 ];
 for (const [id, label] of ROWS) {
@@ -85,7 +102,7 @@ for (const [id, label] of ROWS) {
   const nn = runs.map((r) => r.nearestNeighborRatio).filter((v): v is number => typeof v === 'number');
   const avg = (v: number[], d = 2): string => (v.length ? mean(v).toFixed(d) : '');
   lines.push(
-    `| [${label}](failure-modes.md#${id}) | ${runs.length} (${runs.map((r) => r.seed).join(', ')}) | ${VERDICTS.map(count).join(' | ')} | ${avg(ndb)} | ${avg(js, 3)} | ${avg(div)} | ${avg(nn, 3)} | ${median(runs.map((r) => r.secondsPerIteration)).toFixed(2)} |`,
+    `| [${label}](failure-modes.md#${id}) | ${runs.length} (${runs.map((r) => r.seed).join(', ')}) | ${VERDICTS.map(count).join(' | ')} | ${avg(ndb)} | ${avg(js, 3)} | ${avg(div)} | ${avg(nn, 3)} | ${secondsByLayout(runs)} |`,
   );
 }
 const table = lines.join('\n');

@@ -16,7 +16,7 @@ import {
   type DiscriminatorStepMode,
 } from 'gan-hacks';
 import { ProgressBar, SampleGrid } from 'gan-hacks/node';
-import { exampleArgs, finish, timedFit, setup, type RunSummary } from '../lib.js';
+import { exampleArgs, finish, timedFit, checkpointHooks, setup, type RunSummary } from '../lib.js';
 
 /** What a B experiment changes from B1. */
 export interface FailureModeSetup {
@@ -55,18 +55,18 @@ export async function trainFailureMode(setupOptions: FailureModeSetup): Promise<
       new NaNGuard(),
       new DiversityProbe({ real: images.slice(0, 200), every: args.quick ? 3 : 25 }),
       ...(args.grids === 'epoch' ? [new SampleGrid({ dir: `${args.out}/grids`, size: 10, grid: { scale: 2 } })] : []),
+      ...checkpointHooks(args),
       new ProgressBar(),
     ],
   });
-  const { history, seconds } = await timedFit(trainer, images, { batchSize, iterations, iterationsPerEpoch }, args);
+  const fitted = await timedFit(trainer, images, { batchSize, iterations, iterationsPerEpoch }, args);
   return finish({
     experiment: id,
     title: `${setupOptions.title}${batchNorm && !setupOptions.batchNorm ? ' (batch norm)' : ''}`,
     args,
     trainer,
-    history,
+    ...fitted,
     backend,
-    seconds,
     real: images,
     config: { latentDim, batchSize, iterations, iterationsPerEpoch, discriminatorStep: trainer.discriminatorStep, aggressiveAdam: Boolean(setupOptions.aggressiveAdam), batchNorm, data: `${images.shape[0]} MNIST eights` },
   });

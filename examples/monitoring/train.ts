@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { DiversityProbe, NaNGuard, Trainer, monitoringDiscriminator, monitoringGenerator } from 'gan-hacks';
 import { ProgressBar, SampleGrid } from 'gan-hacks/node';
-import { exampleArgs, finish, timedFit, loadDigits, setup, type RunSummary } from '../lib.js';
+import { exampleArgs, finish, timedFit, checkpointHooks, loadDigits, setup, type RunSummary } from '../lib.js';
 
 export interface MonitoringSetup {
   id: string;
@@ -55,18 +55,18 @@ export async function trainMonitoring(s: MonitoringSetup): Promise<RunSummary> {
       new NaNGuard(),
       new DiversityProbe({ real: images.slice(0, 300), every: iterationsPerEpoch }),
       ...(args.grids === 'epoch' ? [new SampleGrid({ dir: `${args.out}/grids`, size: 8, grid: { scale: 2 } })] : []),
+      ...checkpointHooks(args),
       new ProgressBar(),
     ],
   });
-  const { history, seconds } = await timedFit(trainer, images, { batchSize, iterations, iterationsPerEpoch }, args);
+  const fitted = await timedFit(trainer, images, { batchSize, iterations, iterationsPerEpoch }, args);
   return finish({
     experiment: s.id,
     title: s.title,
     args,
     trainer,
-    history,
+    ...fitted,
     backend,
-    seconds,
     real: images,
     bins: 50,
     gridSize: 64,

@@ -16,7 +16,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { DiversityProbe, NaNGuard, Trainer, WGANGP, dcganDiscriminator, dcganGenerator } from 'gan-hacks';
 import { ProgressBar, SampleGrid, writeFileAtomic } from 'gan-hacks/node';
-import { exampleArgs, finish, timedFit, loadDigits, setup } from '../lib.js';
+import { exampleArgs, finish, timedFit, checkpointHooks, loadDigits, setup } from '../lib.js';
 
 const args = exampleArgs('wgan-gp', { critic: { type: 'string' }, 'save-generator': { type: 'string' } });
 const critic = args.flags.critic === 'layer' ? 'layer' : 'batch';
@@ -48,19 +48,19 @@ const trainer = new Trainer({
     new NaNGuard(),
     new DiversityProbe({ real: images.slice(0, 300), every: iterationsPerEpoch, latentDistribution: 'uniform' }),
     ...(args.grids === 'epoch' ? [new SampleGrid({ dir: `${args.out}/grids`, size: 5, latentDistribution: 'uniform', grid: { scale: 2 } })] : []),
+    ...checkpointHooks(args),
     new ProgressBar(),
   ],
 });
-const { history, seconds } = await timedFit(trainer, images, { batchSize, iterations, iterationsPerEpoch }, args);
+const fitted = await timedFit(trainer, images, { batchSize, iterations, iterationsPerEpoch }, args);
 console.warn = warn;
 const summary = await finish({
   experiment: `D-${critic}`,
   title: `WGAN-GP, ${critic === 'batch' ? 'batch-normalised' : 'layer-normalised'} critic`,
   args,
   trainer,
-  history,
+  ...fitted,
   backend,
-  seconds,
   real: images,
   bins: 50,
   gridSize: 25,
