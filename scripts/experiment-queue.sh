@@ -4,9 +4,10 @@
 # while two parallel one-thread runs each took over 4 s (they share memory bandwidth).
 # PARALLEL=2 THREADS=1 restores the two-at-a-time layout. A run whose summary.json exists is skipped, so the queue can be
 # stopped and restarted. Seed 1 of each experiment draws a grid every epoch; other seeds
-# only at the end.
+# only at the end. Every run checkpoints each epoch under runs/checkpoints/, so a queue stopped
+# mid-run resumes it where it was.
 # Usage: bash scripts/experiment-queue.sh [plan]   plan: full (default: C, D, E and B3 with batch norm,
-# then B seeds 1-5) | b SEEDS... | cde | c
+# then B seeds 1-5) | b SEEDS... | cde | c | d-long (the layer-normalised critic for 3,000 iterations)
 set -u
 THREADS=${THREADS:-2}
 PARALLEL=${PARALLEL:-1}
@@ -22,7 +23,7 @@ b_jobs() {
       id=${exp%%-*}; [ "$exp" = b3-bn ] && id=b3-bn
       out=docs/experiments/failure-modes/$id/seed-$seed
       [ -f "$out/summary.json" ] && continue
-      echo "npx tsx examples/failure-modes/$script.ts --seed $seed --threads $THREADS --grids $grids $extra --out $out --save-generator runs/failure-modes/$id/seed-$seed/generator > runs/logs/$id-seed-$seed.log 2>&1"
+      echo "npx tsx examples/failure-modes/$script.ts --seed $seed --threads $THREADS --grids $grids $extra --out $out --checkpoints runs/checkpoints/$id/seed-$seed --save-generator runs/failure-modes/$id/seed-$seed/generator > runs/logs/$id-seed-$seed.log 2>&1"
     done
   done
 }
@@ -30,13 +31,13 @@ b_jobs() {
 cde_jobs() {
   for critic in batch layer; do
     out=docs/experiments/wgan-gp/$critic-critic
-    [ -f "$out/summary.json" ] || echo "npx tsx examples/wgan-gp/wgan-gp.ts --critic $critic --scale reduced --seed 1 --threads $THREADS --out $out --save-generator runs/wgan-gp/$critic/generator > runs/logs/wgan-gp-$critic.log 2>&1"
+    [ -f "$out/summary.json" ] || echo "npx tsx examples/wgan-gp/wgan-gp.ts --critic $critic --scale reduced --seed 1 --threads $THREADS --out $out --checkpoints runs/checkpoints/wgan-gp-$critic --save-generator runs/wgan-gp/$critic/generator > runs/logs/wgan-gp-$critic.log 2>&1"
   done
   [ "${1:-}" = with-b3-bn ] && b_jobs 1 | grep b3-bn
   [ -f docs/experiments/survey/wgan-gp/summary.json ] || echo "npx tsx examples/survey/mlp-losses.ts --seed 1 --threads $THREADS --out docs/experiments/survey > runs/logs/survey.log 2>&1"
   for exp in c1-stable c4-high-learning-rate c5-aggressive-adam c2-latent-2 c3-latent-1; do
     id=${exp%%-*}; out=docs/experiments/monitoring/$id/seed-1
-    [ -f "$out/summary.json" ] || echo "npx tsx examples/monitoring/$exp.ts --scale reduced --seed 1 --threads $THREADS --out $out --save-generator runs/monitoring/$id/generator > runs/logs/$id.log 2>&1"
+    [ -f "$out/summary.json" ] || echo "npx tsx examples/monitoring/$exp.ts --scale reduced --seed 1 --threads $THREADS --out $out --checkpoints runs/checkpoints/$id --save-generator runs/monitoring/$id/generator > runs/logs/$id.log 2>&1"
   done
 }
 
@@ -45,6 +46,9 @@ case "$plan" in
   b) shift; jobs=$(b_jobs "$@") ;;
   cde) jobs=$(cde_jobs) ;;
   c) jobs=$(cde_jobs | grep examples/monitoring) ;;
+  d-long)
+    out=docs/experiments/wgan-gp/layer-critic-long
+    [ -f "$out/summary.json" ] || jobs="npx tsx examples/wgan-gp/wgan-gp.ts --critic layer --scale reduced --iterations 3000 --seed 1 --threads $THREADS --out $out --checkpoints runs/checkpoints/wgan-gp-layer-long --save-generator runs/wgan-gp/layer-long/generator > runs/logs/wgan-gp-layer-long.log 2>&1" ;;
   *) jobs="$(cde_jobs with-b3-bn)"$'\n'"$(b_jobs 1 2 3 4 5)" ;;
 esac
 printf '%s\n' "$jobs" | grep -v '^$' | awk '!seen[$0]++' | xargs -P "$PARALLEL" -I{} bash -c '{}'
