@@ -224,7 +224,7 @@ export async function finish(o: FinishOptions): Promise<RunSummary> {
   const neighbors = nearestNeighborRatio(fake.slice(0, m), real.slice(0, m));
   const bins = Math.min(o.bins ?? 20, Math.floor(n / 4));
   const nd = ndb(real, fake, { bins, seed: args.seed });
-  const diagnosis = diagnose(history, { ...o.diagnoseOptions, diversity, nearestNeighborRatio: neighbors, ndbRatio: nd.ndbRatio, ndbJsDivergence: nd.jsDivergence });
+  const diagnosis = diagnose(history, { loss: trainer.loss, ...o.diagnoseOptions, diversity, nearestNeighborRatio: neighbors, ndbRatio: nd.ndbRatio, ndbJsDivergence: nd.jsDivergence });
   const side = Math.round(Math.sqrt(o.gridSize ?? 100));
   const gridImages = trainer.generate(side * side, 0);
   await writePng(join(args.out, 'samples-final.png'), imageGrid(gridImages, { columns: side, scale: 2 }));

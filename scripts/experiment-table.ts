@@ -5,26 +5,7 @@
  */
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { History, diagnose, type IterationRecord } from 'gan-hacks';
-
-/**
- * Re-diagnoses a run from its history.csv with this version of diagnose() (runs of a long queue
- * may have started under an older one) and rewrites the summary's diagnosis.
- */
-async function rediagnose(dir: string, summary: Summary): Promise<Summary> {
-  const [header, ...rows] = (await readFile(join(dir, 'history.csv'), 'utf8')).trim().split('\n');
-  const cols = header.split(',');
-  const records = rows.map((line) => Object.fromEntries(line.split(',').map((v, i) => [cols[i], v === '' ? NaN : Number(v)])) as IterationRecord);
-  const diagnosis = diagnose(new History(records), {
-    diversity: summary.diversity ?? undefined,
-    nearestNeighborRatio: summary.nearestNeighborRatio ?? undefined,
-    ndbRatio: summary.ndb?.ndbRatio,
-    ndbJsDivergence: summary.ndb?.jsDivergence,
-  });
-  const updated = { ...summary, diagnosis };
-  await writeFile(join(dir, 'summary.json'), `${JSON.stringify(updated, null, 2)}\n`);
-  return updated;
-}
+import { rediagnose, type StoredSummary } from './rediagnose.js';
 
 const root = 'docs/experiments/failure-modes';
 const ROWS: [string, string][] = [
@@ -36,14 +17,10 @@ const ROWS: [string, string][] = [
 ];
 const VERDICTS = ['stable', 'mode-collapse', 'convergence-failure', 'undetermined'] as const;
 
-interface Summary {
+interface Summary extends StoredSummary {
   seed: number;
   secondsPerIteration: number;
   backend?: { threads?: number };
-  diversity: number | null;
-  nearestNeighborRatio?: number | null;
-  ndb: { ndbRatio: number; jsDivergence: number } | null;
-  diagnosis: { verdict: (typeof VERDICTS)[number] };
   last100: Record<string, number | null>;
 }
 

@@ -139,6 +139,42 @@ describe('loss contract table', () => {
     expectCode(() => new WGANGP({ gradientPenaltyWeight: -1 }), 'INVALID_RANGE');
   });
 
+  it("LSGAN's and hinge's diagnosis bands sit where BCE's do, in D's output (checked with the losses themselves)", () => {
+    // A D output that BCE scores at a band edge must score at the same band edge under the other loss.
+    const bce = (bceLoss: number, side: 'real' | 'fake' | 'gen', loss: 'lsgan' | 'hinge', gap = 1, fakeTarget = 0): number => {
+      const p = Math.exp(-bceLoss); // D's probability for the label BCE scores
+      const probReal = side === 'fake' ? 1 - p : p;
+      const out = loss === 'lsgan' ? tf.tensor1d([fakeTarget + probReal * gap]) : tf.tensor1d([Math.log(probReal / (1 - probReal))]);
+      const l = loss === 'lsgan' ? new LSGAN({ fakeTarget, realTarget: fakeTarget + gap, generatorTarget: fakeTarget + gap }) : new HingeGAN();
+      const terms = side === 'gen' ? l.generatorLoss({ fake: out }) : l.discriminatorLoss(side === 'real' ? { real: out } : { fake: out });
+      const v = (side === 'gen' ? terms.total : terms.terms[side]).dataSync()[0];
+      tf.dispose([out, terms.total, ...Object.values(terms.terms)]);
+      return v;
+    };
+    for (const [gap, a] of [
+      [1, 0],
+      [2, -1],
+    ]) {
+      const bands = new LSGAN({ fakeTarget: a, realTarget: a + gap, generatorTarget: a + gap }).diagnosisBands;
+      expect(bands.stableDiscriminatorLoss[0]).toBeCloseTo(bce(0.25, 'real', 'lsgan', gap, a), 6);
+      expect(bands.stableDiscriminatorLoss[1]).toBeCloseTo(bce(1.2, 'fake', 'lsgan', gap, a), 6);
+      expect(bands.stableGeneratorLoss[1]).toBeCloseTo(bce(3, 'gen', 'lsgan', gap, a), 6);
+      expect(bands.collapsedLoss).toBeCloseTo(bce(0.05, 'real', 'lsgan', gap, a), 6);
+    }
+    // By hand, a = 0, b = c = 1: 0.5 (1 - e^-0.25)^2 = 0.02446, 0.5 (1 - e^-3)^2 = 0.45145; equilibrium 0.125 is in band.
+    const ls = new LSGAN().diagnosisBands;
+    expect(ls.stableDiscriminatorLoss[0]).toBeCloseTo(0.02446, 5);
+    expect(ls.risingLevel).toBeCloseTo(0.45145, 5);
+    expect(ls.risingSlopePer100).toBeCloseTo((0.5 * 0.45145) / 3, 5);
+    const hinge = new HingeGAN().diagnosisBands;
+    expect(hinge.stableGeneratorLoss[0]).toBeCloseTo(bce(0.3, 'gen', 'hinge'), 5);
+    expect(hinge.stableGeneratorLoss[1]).toBeCloseTo(bce(3, 'gen', 'hinge'), 5);
+    expect(hinge.stableDiscriminatorLoss[1]).toBeCloseTo(bce(1.2, 'real', 'hinge'), 5);
+    expect(hinge.stableGeneratorLoss[0]).toBeCloseTo(-1.0502, 4); // -logit(e^-0.3)
+    expect((new MinimaxGAN() as GanLoss).diagnosisBands).toBeUndefined(); // BCE: diagnose's defaults
+    expectCode(() => new LSGAN({ realTarget: 0 }), 'INVALID_ARGUMENT');
+  });
+
   it('WGAN clips every critic weight after an update', () => {
     const critic = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [4], kernelInitializer: tf.initializers.constant({ value: 0.5 }) })] });
     new WGAN({ clipValue: 0.01 }).afterDiscriminatorUpdate(critic);

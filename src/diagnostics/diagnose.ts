@@ -1,6 +1,8 @@
 import { GanHacksError } from '../errors/index.js';
 import { History, type IterationRecord } from '../train/history.js';
 import { dominantPeriod, mean, trend } from './stats.js';
+import { BCE_BANDS } from '../losses/bands.js';
+import type { GanLoss } from '../losses/types.js';
 
 /** The overall state of a run. */
 export type Verdict = 'stable' | 'mode-collapse' | 'convergence-failure' | 'undetermined';
@@ -50,7 +52,11 @@ export interface Diagnosis {
   window: { fromIteration: number; toIteration: number };
 }
 
-/** Every threshold {@link diagnose} uses; each can be overridden. Loss bands assume BCE losses. */
+/**
+ * Every threshold {@link diagnose} uses; each can be overridden. The loss
+ * levels default to BCE's ({@link BCE_BANDS}); pass `loss` to read a run
+ * with another loss's own.
+ */
 export interface DiagnosisThresholds {
   /** Fewer records than this: `undetermined`. @defaultValue 20 */
   minIterations: number;
@@ -122,13 +128,10 @@ export interface DiagnosisThresholds {
 /** The defaults of {@link DiagnosisThresholds}. */
 export const DEFAULT_THRESHOLDS: Readonly<DiagnosisThresholds> = Object.freeze({
   minIterations: 20,
-  collapsedLoss: 0.05,
   collapsedShare: 0.8,
   perfectAccuracy: 0.99,
   pinnedShare: 0.9,
-  risingSlopePer100: 0.5,
   risingCorrelation: 0.5,
-  risingLevel: 3,
   criticDivergenceLevel: 100,
   oscillationPeriods: [5, 100],
   oscillationAutocorrelation: 0.3,
@@ -139,8 +142,8 @@ export const DEFAULT_THRESHOLDS: Readonly<DiagnosisThresholds> = Object.freeze({
   highNdbJsDivergence: 0.2,
   minIterationsForCollapse: 100,
   minIterationsForRisingLoss: 100,
-  stableDiscriminatorLoss: [0.25, 1.2],
-  stableGeneratorLoss: [0.3, 3],
+  // BCE's loss levels; a loss on another scale brings its own (GanLoss.diagnosisBands).
+  ...BCE_BANDS,
 }) as DiagnosisThresholds;
 
 /** Options of {@link diagnose}. */
@@ -154,6 +157,12 @@ export interface DiagnoseOptions {
   thresholds?: Partial<DiagnosisThresholds>;
   /** Sample diversity measured outside the history (e.g. at the end of the run). */
   diversity?: number;
+  /**
+   * The run's loss: its {@link GanLoss.diagnosisBands} replace BCE's loss
+   * bands (`thresholds` still override single values). The `FailureMonitor`
+   * and `EarlyStopping` hooks pass the Trainer's loss.
+   */
+  loss?: Pick<GanLoss, 'diagnosisBands'>;
   /** Nearest-neighbour ratio measured outside the history (see `nearestNeighborRatio`). */
   nearestNeighborRatio?: number;
   /** NDB/K measured outside the history. */
@@ -196,7 +205,7 @@ export function diagnose(history: History | IterationRecord[], options: Diagnose
   if (!Array.isArray(records) || records.length === 0) {
     throw new GanHacksError('INVALID_ARGUMENT', 'diagnose: the history is empty; train for some iterations first.');
   }
-  const t: DiagnosisThresholds = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
+  const t: DiagnosisThresholds = { ...DEFAULT_THRESHOLDS, ...options.loss?.diagnosisBands, ...options.thresholds };
   const window = options.window ?? defaultWindow(records.length);
   if (!Number.isInteger(window) || window < 1) {
     throw new GanHacksError('INVALID_ARGUMENT', `diagnose: window must be a positive integer, got ${window}.`);
@@ -417,7 +426,7 @@ export function diagnose(history: History | IterationRecord[], options: Diagnose
       curve: 'dLossReal,dLossFake,gLoss',
       value: mg,
       threshold: [gLo, gHi],
-      message: `Mean losses over ${span}: D real ${fmt(mr)}, D fake ${fmt(mf)} (band ${dLo}-${dHi}), G ${fmt(mg)} (band ${gLo}-${gHi}).`,
+      message: `Mean losses over ${span}: D real ${fmt(mr)}, D fake ${fmt(mf)} (band ${fmt(dLo)} to ${fmt(dHi)}), G ${fmt(mg)} (band ${fmt(gLo)} to ${fmt(gHi)}).`,
     });
   }
 

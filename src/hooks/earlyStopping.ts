@@ -54,7 +54,7 @@ export class EarlyStopping implements Hook {
 
   onIterationEnd(state: TrainState, logs: IterationRecord): void {
     if (logs.iteration % this.every !== 0 || logs.iteration < this.minIterations) return;
-    const d = diagnose(state.history, { ...this.options.diagnose, window: Math.min(this.window, state.history.length) });
+    const d = diagnose(state.history, { loss: state.loss, ...this.options.diagnose, window: Math.min(this.window, state.history.length) });
     this.strikes = this.on.includes(d.verdict) ? this.strikes + 1 : 0;
     if (this.strikes >= this.patience) {
       const why = d.findings.find((f) => f.severity === 'failure') ?? d.findings[0];

@@ -47,7 +47,7 @@ export class FailureMonitor implements Hook {
 
   onIterationEnd(state: TrainState, logs: IterationRecord): void {
     if (logs.iteration % this.every !== 0) return;
-    const diagnosis = diagnose(state.history, { ...this.options.diagnose, window: Math.min(this.window, state.history.length) });
+    const diagnosis = diagnose(state.history, { loss: state.loss, ...this.options.diagnose, window: Math.min(this.window, state.history.length) });
     this.last = diagnosis;
     const previous = this.timeline[this.timeline.length - 1]?.verdict;
     if (diagnosis.verdict === previous) return;

@@ -1,11 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DiscriminatorLossInput, GanLoss, GeneratorLossInput, LossTerms } from './types.js';
 import { sumScalars } from './functional.js';
+import { hingeBands } from './bands.js';
 
 /**
  * Hinge loss (Lim & Ye 2017, {@link https://arxiv.org/abs/1705.02894}; used by SAGAN and BigGAN):
  * L_D = E max(0, 1 − D(x)) + E max(0, 1 + D(G(z))), L_G = −E D(G(z)).
- * D outputs an unbounded score; accuracy is read at 0.
+ * D outputs an unbounded score; accuracy is read at 0. `diagnose` reads it with
+ * BCE's bands carried over through D's logits ({@link hingeBands}).
  *
  * @example
  * ```ts
@@ -19,6 +21,7 @@ export class HingeGAN implements GanLoss {
   readonly needsBothBatches = false;
   readonly realTarget = 1;
   readonly fakeTarget = -1;
+  readonly diagnosisBands = hingeBands();
 
   discriminatorLoss(input: DiscriminatorLossInput): LossTerms {
     return tf.tidy(() => {

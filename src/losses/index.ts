@@ -5,8 +5,10 @@ export type {
   DiscriminatorLossInput,
   GeneratorLossInput,
   PenaltyContext,
+  LossBands,
 } from './types.js';
 export { binaryCrossEntropy } from './functional.js';
+export { BCE_BANDS, squaredErrorBands, hingeBands } from './bands.js';
 export { MinimaxGAN, NonSaturatingGAN, type MinimaxGANOptions, type NonSaturatingGANOptions } from './minimax.js';
 export { LSGAN, type LSGANOptions } from './lsgan.js';
 export { HingeGAN } from './hinge.js';

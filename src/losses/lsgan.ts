@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DiscriminatorLossInput, GanLoss, GeneratorLossInput, LossTerms } from './types.js';
 import { filled, sumScalars } from './functional.js';
+import { GanHacksError } from '../errors/index.js';
 import { assertFiniteNumber } from '../internal/validate.js';
+import { squaredErrorBands } from './bands.js';
+import type { LossBands } from './types.js';
 
 /** Options of {@link LSGAN}; the a-b-c coding of Mao et al. */
 export interface LSGANOptions {
@@ -21,6 +24,9 @@ function meanSquare(output: tf.Tensor, targets: tf.Tensor): tf.Scalar {
  * Least-squares GAN (Mao et al. 2017, {@link https://arxiv.org/abs/1611.04076}):
  * L_D = ½E(D(x) − b)² + ½E(D(G(z)) − a)², L_G = ½E(D(G(z)) − c)².
  * D outputs an unbounded score (no sigmoid); accuracy is read at (a + b) / 2.
+ * `diagnose` reads it with BCE's bands carried over to squared errors
+ * ({@link squaredErrorBands}): with a = 0, b = c = 1, each D half in
+ * [0.024, 0.244], G in [0.034, 0.451], D has won below 0.0012.
  *
  * @example
  * ```ts
@@ -35,6 +41,7 @@ export class LSGAN implements GanLoss {
   readonly realTarget: number;
   readonly fakeTarget: number;
   readonly generatorTarget: number;
+  readonly diagnosisBands: LossBands;
 
   constructor(options: LSGANOptions = {}) {
     this.realTarget = options.realTarget ?? 1;
@@ -43,6 +50,13 @@ export class LSGAN implements GanLoss {
     assertFiniteNumber('LSGAN: realTarget', this.realTarget);
     assertFiniteNumber('LSGAN: fakeTarget', this.fakeTarget);
     assertFiniteNumber('LSGAN: generatorTarget', this.generatorTarget);
+    if (this.realTarget === this.fakeTarget || this.generatorTarget === this.fakeTarget) {
+      throw new GanHacksError(
+        'INVALID_ARGUMENT',
+        `LSGAN: realTarget and generatorTarget must differ from fakeTarget (got a = ${this.fakeTarget}, b = ${this.realTarget}, c = ${this.generatorTarget}); the usual choices are a = 0, b = c = 1 or a = -1, b = 1, c = 0.`,
+      );
+    }
+    this.diagnosisBands = squaredErrorBands(this.realTarget - this.fakeTarget, this.generatorTarget - this.fakeTarget);
   }
 
   discriminatorLoss(input: DiscriminatorLossInput): LossTerms {

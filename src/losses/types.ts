@@ -52,6 +52,25 @@ export interface PenaltyContext {
 }
 
 /**
+ * The loss levels {@link diagnose} reads a run by, for one loss family. The
+ * defaults of `diagnose` are BCE's; a loss whose values live on another scale
+ * (least squares, hinge) declares its own, and `diagnose({ loss })`, the
+ * `FailureMonitor` and `EarlyStopping` use them.
+ */
+export interface LossBands {
+  /** Band of each mean D loss (real half, fake half) when neither player dominates. */
+  stableDiscriminatorLoss: [number, number];
+  /** Band of the mean G loss when neither player dominates. */
+  stableGeneratorLoss: [number, number];
+  /** A D loss below this on a half means D classifies that half (almost) perfectly. */
+  collapsedLoss: number;
+  /** A G loss above this means D rejects (almost) every fake (BCE: D(G(z)) ≈ 0.05, loss 3). */
+  risingLevel: number;
+  /** A G loss rising faster than this per 100 iterations counts as rising (BCE: 0.5, a sixth of `risingLevel`). */
+  risingSlopePer100: number;
+}
+
+/**
  * A GAN loss strategy: the pair of discriminator and generator losses of one
  * GAN family (as TF-GAN's `*_discriminator_loss` / `*_generator_loss` pairs).
  *
@@ -82,4 +101,10 @@ export interface GanLoss {
   discriminatorPenalty?(context: PenaltyContext): LossTerms;
   /** Called after each discriminator update (weight clipping). */
   afterDiscriminatorUpdate?(discriminator: tf.LayersModel): void;
+  /**
+   * The loss levels that mean balance, a winning D and a losing G, when they
+   * differ from BCE's (the defaults of `diagnose`). Critic losses leave it out:
+   * `diagnose` reads them by their growth instead.
+   */
+  readonly diagnosisBands?: LossBands;
 }

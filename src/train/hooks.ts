@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { History, IterationRecord } from './history.js';
 import type { TrainerCheckpoint } from './checkpoint.js';
+import type { GanLoss } from '../losses/types.js';
 
 /** What a hook sees of the run; the same object is passed to every hook call. */
 export interface TrainState {
@@ -17,6 +18,8 @@ export interface TrainState {
   readonly history: History;
   /** Latent size of the generator. */
   readonly latentDim: number;
+  /** The run's loss strategy (hooks that diagnose read its {@link GanLoss.diagnosisBands}). */
+  readonly loss: GanLoss;
   /** The reason given by the hook that stopped the run, if one did. */
   readonly stopReason: string | undefined;
   /**

@@ -450,6 +450,7 @@ export class Trainer {
         return trainer.historyLog;
       },
       latentDim: this.latentDim,
+      loss: this.loss,
       get stopReason() {
         return stopReason;
       },

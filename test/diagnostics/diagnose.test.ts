@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_THRESHOLDS, EarlyStopping, FailureMonitor, History, diagnose, type IterationRecord, type TrainState } from '../../src/index.js';
+import { DEFAULT_THRESHOLDS, EarlyStopping, FailureMonitor, HingeGAN, History, LSGAN, diagnose, type GanLoss, type IterationRecord, type TrainState } from '../../src/index.js';
 import { recordRun, smallDigits } from './runs.js';
 import { expectCode } from '../helpers.js';
 
@@ -105,8 +105,9 @@ describe('diagnose signals', () => {
   });
 });
 
-function fakeState(records: IterationRecord[]): TrainState & { reason?: string } {
+function fakeState(records: IterationRecord[], loss?: GanLoss): TrainState & { reason?: string } {
   const state = {
+    loss,
     iteration: records.length,
     epoch: 0,
     targetIterations: 1000,
@@ -121,6 +122,60 @@ function fakeState(records: IterationRecord[]): TrainState & { reason?: string }
   };
   return state as unknown as TrainState & { reason?: string };
 }
+
+describe('diagnose with a loss on another scale than BCE', () => {
+  // An LSGAN run at its equilibrium (D outputs ~0.5: each half 0.5 * 0.5^2 = 0.125) with a moderately accurate D.
+  const balanced = curve(200, (i) => ({ dLossReal: 0.125 + noise(i), dLossFake: 0.12 + noise(i), gLoss: 0.13 + noise(i) }));
+
+  it("reads LSGAN's equilibrium as stable with the loss's bands, and as out of band with BCE's", () => {
+    expect(diagnose(balanced).verdict).toBe('undetermined');
+    const d = diagnose(balanced, { loss: new LSGAN() });
+    expect(d.verdict).toBe('stable');
+    expect(d.findings.find((f) => f.signal === 'losses-in-stable-band')!.threshold).toEqual([expect.closeTo(0.0336, 3), expect.closeTo(0.4515, 3)]); // G's band
+    // A single threshold passed explicitly still wins over the loss's band.
+    expect(diagnose(balanced, { loss: new LSGAN(), thresholds: { stableGeneratorLoss: [1, 2] } }).verdict).toBe('undetermined');
+  });
+
+  it("finds a won D and a rising G on LSGAN's scale, which BCE's thresholds miss", () => {
+    // D right on (almost) every sample: squared errors ~0.0005, below LSGAN's 0.0012 but far above 0 for BCE's 0.05 test too.
+    const won = curve(200, () => ({ dLossReal: 0.0005, dLossFake: 0.0005, dAccReal: 0.97, dAccFake: 0.97, gLoss: 0.3 }));
+    expect(diagnose(won, { loss: new LSGAN() }).findings.map((f) => f.signal)).toContain('discriminator-loss-collapse');
+    const notWon = curve(200, () => ({ dLossReal: 0.01, dLossFake: 0.01, dAccReal: 0.97, dAccFake: 0.97, gLoss: 0.3 }));
+    expect(diagnose(notWon, { loss: new LSGAN() }).findings.map((f) => f.signal)).not.toContain('discriminator-loss-collapse');
+    expect(diagnose(notWon).findings.map((f) => f.signal)).toContain('discriminator-loss-collapse'); // BCE's 0.05 misreads it
+    // G's squared error climbing from 0.1 to 0.55 over 300 iterations: 0.15 per 100, too slow for BCE's 0.5.
+    const rising = curve(300, (i) => ({ dLossReal: 0.05, dLossFake: 0.05, gLoss: 0.1 + (0.45 * i) / 300 + noise(i) / 10 }));
+    expect(diagnose(rising, { loss: new LSGAN() }).verdict).toBe('convergence-failure');
+    expect(diagnose(rising).findings.map((f) => f.signal)).not.toContain('generator-loss-rising');
+  });
+
+  it("reads a hinge run's negative G loss inside its band", () => {
+    const hinge = curve(200, (i) => ({ dLossReal: 0.9 + noise(i), dLossFake: 0.8 + noise(i), gLoss: -0.4 + noise(i) }));
+    expect(diagnose(hinge, { loss: new HingeGAN() }).verdict).toBe('stable');
+    expect(diagnose(hinge).verdict).toBe('undetermined');
+  });
+
+  it("FailureMonitor and EarlyStopping read the run's loss from the train state", () => {
+    const seen: string[] = [];
+    const withLoss = new FailureMonitor({ every: 100, window: 100, onChange: (d) => seen.push(d.verdict) });
+    withLoss.onIterationEnd(fakeState(balanced.slice(0, 100), new LSGAN()), balanced[99]);
+    const without = new FailureMonitor({ every: 100, window: 100, onChange: (d) => seen.push(d.verdict) });
+    without.onIterationEnd(fakeState(balanced.slice(0, 100)), balanced[99]);
+    expect(seen).toEqual(['stable', 'undetermined']);
+    const notWon = curve(300, () => ({ dLossReal: 0.01, dLossFake: 0.01, dAccReal: 0.97, dAccFake: 0.97, gLoss: 0.3 }));
+    const stopsAt = (loss?: GanLoss): number => {
+      const stopper = new EarlyStopping({ every: 25, window: 50, patience: 2 });
+      for (let n = 1; n <= 300; n++) {
+        const s = fakeState(notWon.slice(0, n), loss);
+        stopper.onIterationEnd(s, notWon[n - 1]);
+        if (s.reason) return n;
+      }
+      return 0;
+    };
+    expect(stopsAt()).toBe(125); // BCE's thresholds call losses of 0.01 a collapsed D
+    expect(stopsAt(new LSGAN())).toBe(0);
+  });
+});
 
 describe('FailureMonitor and EarlyStopping', () => {
   it('FailureMonitor reports each verdict change once, with its evidence', () => {

@@ -62,10 +62,12 @@ describe('Trainer hooks', () => {
 
   it('runs several hooks in registration order and lets a hook stop the run with a reason', async () => {
     const order: string[] = [];
+    const losses = new Set<unknown>();
     const a: Hook = { onIterationEnd: () => void order.push('a') };
     const b: Hook = {
       onIterationEnd: (state) => {
         order.push('b');
+        losses.add(state.loss);
         if (state.iteration === 3) state.stop('enough');
       },
     };
@@ -75,6 +77,7 @@ describe('Trainer hooks', () => {
     const h = await t.fit(data, { batchSize: 8, iterations: 10 });
     expect(h.length).toBe(3);
     expect(order).toEqual(['a', 'b', 'a', 'b', 'a', 'b']);
+    expect([...losses]).toEqual([t.loss]); // hooks see the run's loss strategy (FailureMonitor reads its bands)
     expect(rec.calls.at(-1)).toBe('onTrainEnd');
     data.dispose();
   });
