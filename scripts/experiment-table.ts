@@ -58,7 +58,7 @@ function secondsByLayout(runs: Summary[]): string {
   }
   return [...byThreads.entries()]
     .sort(([a], [b]) => b - a)
-    .map(([t, v]) => `${median(v).toFixed(2)} (${t === 1 ? '1 thread, 2 runs at once' : `${t} threads, alone`}; ${v.length})`)
+    .map(([t, v]) => `${median(v).toFixed(2)} (${t === 1 ? '1 thread, 2 runs at once' : `${t} threads, one run at a time`}; ${v.length})`)
     .join('<br>');
 }
 
