@@ -5,6 +5,11 @@ import type { LossBands } from './types.js';
  * (D gives the right label a probability between 0.78 and 0.30), G in [0.3, 3]
  * (D(G(z)) between 0.74 and 0.05), a D half below 0.05 means D is right with
  * probability above 0.95.
+ *
+ * @example
+ * ```ts
+ * diagnose(history, { thresholds: { ...BCE_BANDS, collapsedLoss: 0.02 } });
+ * ```
  */
 export const BCE_BANDS: Readonly<LossBands> = Object.freeze({
   stableDiscriminatorLoss: [0.25, 1.2] as [number, number],
@@ -27,6 +32,12 @@ const probability = (bce: number): number => Math.exp(-bce);
  *
  * @param discriminatorGap - realTarget − fakeTarget.
  * @param generatorGap - generatorTarget − fakeTarget.
+ *
+ * @example
+ * ```ts
+ * squaredErrorBands(1, 1).collapsedLoss; // 0.0012: LSGAN with targets 0 / 1 / 1
+ * squaredErrorBands(2, 1);                // targets a = -1, b = 1, c = 0
+ * ```
  */
 export function squaredErrorBands(discriminatorGap: number, generatorGap: number): LossBands {
   const d = (bce: number): number => 0.5 * ((1 - probability(bce)) * discriminatorGap) ** 2;
@@ -49,6 +60,11 @@ const logit = (p: number): number => Math.log(p / (1 - p));
  * 1 − logit where the margin is missed, so BCE's upper D bound (probability
  * 0.30 for the right label) gives 1.84; the hinge clips at 0, and below 0.2 D
  * meets the margin on most samples: that is the lower bound.
+ *
+ * @example
+ * ```ts
+ * hingeBands().stableGeneratorLoss; // [-1.05, 2.95]
+ * ```
  */
 export function hingeBands(): LossBands {
   const fooled = (bce: number): number => -logit(probability(bce));

@@ -56,6 +56,11 @@ export interface PenaltyContext {
  * defaults of `diagnose` are BCE's; a loss whose values live on another scale
  * (least squares, hinge) declares its own, and `diagnose({ loss })`, the
  * `FailureMonitor` and `EarlyStopping` use them.
+ *
+ * @example
+ * ```ts
+ * diagnose(history, { loss: new LSGAN() }); // reads D halves against [0.024, 0.244], not BCE's [0.25, 1.2]
+ * ```
  */
 export interface LossBands {
   /** Band of each mean D loss (real half, fake half) when neither player dominates. */
