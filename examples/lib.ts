@@ -118,6 +118,13 @@ export async function setup(args: ExampleArgs): Promise<BackendChoice> {
   return useFastestBackend({ threads: args.threads });
 }
 
+/** The per-epoch log the sources print: the mean of each loss and accuracy (and diversity, where probed) per epoch. */
+export function epochsCsv(history: History): string {
+  const cols = ['dLossReal', 'dLossFake', 'gLoss', 'dAccReal', 'dAccFake', ...(history.columns().includes('diversity') ? ['diversity'] : [])];
+  const rows = history.epochMeans().map((e) => [e.epoch + 1, ...cols.map((c) => (Number.isFinite(e[c]) ? Number(e[c].toFixed(4)) : ''))].join(','));
+  return `${['epoch', ...cols].join(',')}\n${rows.join('\n')}\n`;
+}
+
 const round = (v: number, digits = 4): number | null => (Number.isFinite(v) ? Number(v.toFixed(digits)) : null);
 
 function windowMeans(history: History, window: number): Record<string, number | null> {
@@ -231,6 +238,7 @@ export async function finish(o: FinishOptions): Promise<RunSummary> {
   gridImages.dispose();
   await writeLearningCurves(history, args.out, { title: o.title });
   await writeFileAtomic(join(args.out, 'history.csv'), history.toCSV());
+  await writeFileAtomic(join(args.out, 'epochs.csv'), epochsCsv(history));
   const summary: RunSummary = {
     experiment: o.experiment,
     title: o.title,

@@ -1,4 +1,5 @@
 import { GanHacksError } from '../errors/index.js';
+import type { EpochLogs } from './hooks.js';
 
 /**
  * One iteration's record: the losses, accuracies and every named loss term,
@@ -73,6 +74,40 @@ export class History {
     const names = new Set(BASE_COLUMNS);
     for (const r of this.records) for (const k of Object.keys(r)) names.add(k);
     return [...names];
+  }
+
+  /**
+   * The mean of every column over one epoch's records, as `onEpochEnd`
+   * receives it (the per-epoch log of the sources). A column counts only the
+   * records that have it, so a value measured once per epoch (`diversity`)
+   * keeps its value; NaN values (critic accuracies) make a NaN mean.
+   *
+   * @example
+   * ```ts
+   * history.epochMean(0); // { epoch: 0, dLossReal: 0.42, dLossFake: 0.63, gLoss: 0.86, ... }
+   * ```
+   */
+  epochMean(epoch: number): EpochLogs {
+    const sums = new Map<string, { sum: number; n: number }>();
+    for (const r of this.records) {
+      if (r.epoch !== epoch) continue;
+      for (const [k, v] of Object.entries(r)) {
+        if (k === 'epoch' || k === 'iteration') continue;
+        const s = sums.get(k) ?? { sum: 0, n: 0 };
+        s.sum += v;
+        s.n += 1;
+        sums.set(k, s);
+      }
+    }
+    const logs: EpochLogs = { epoch };
+    for (const [k, { sum, n }] of sums) logs[k] = sum / n;
+    return logs;
+  }
+
+  /** {@link History.epochMean} of every epoch the history covers, in order. */
+  epochMeans(): EpochLogs[] {
+    const epochs = [...new Set(this.records.map((r) => r.epoch))].sort((a, b) => a - b);
+    return epochs.map((e) => this.epochMean(e));
   }
 
   /** A new History with the last `n` records. */

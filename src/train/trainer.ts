@@ -8,7 +8,7 @@ import { createStatefulRng, nextSeed, type StatefulRng } from '../internal/rando
 import type { LatentDistribution } from '../data/latent.js';
 import { sampleLatent } from '../data/latent.js';
 import { History, type IterationRecord } from './history.js';
-import type { EpochLogs, Hook, TrainState } from './hooks.js';
+import type { Hook, TrainState } from './hooks.js';
 import { IterableBatchSource, TensorBatchSource, type BatchSource, type TrainingData } from './data.js';
 import { applyLabelHacks, hasLabelHacks, validateLabelHacks, type LabelHacks } from './labels.js';
 import { dcganAdam } from './optimizers.js';
@@ -472,7 +472,7 @@ export class Trainer {
         const record = await this.runIteration(state, source, batchSize, perEpoch);
         await this.callHooks('onIterationEnd', state, record);
         if (this.iterationCount % perEpoch === 0 || this.iterationCount === target || stopReason !== undefined) {
-          await this.callHooks('onEpochEnd', state, this.epochLogs(Math.floor((this.iterationCount - 1) / perEpoch)));
+          await this.callHooks('onEpochEnd', state, this.historyLog.epochMean(Math.floor((this.iterationCount - 1) / perEpoch)));
         }
       }
       await this.callHooks('onTrainEnd', state);
@@ -574,15 +574,6 @@ export class Trainer {
       bag.dispose();
       lastReal?.dispose();
     }
-  }
-
-  private epochLogs(epoch: number): EpochLogs {
-    const records = this.historyLog.records.filter((r) => r.epoch === epoch);
-    const sums: Record<string, number> = {};
-    for (const r of records) for (const [k, v] of Object.entries(r)) sums[k] = (sums[k] ?? 0) + v;
-    const logs: EpochLogs = { epoch };
-    for (const [k, v] of Object.entries(sums)) if (k !== 'epoch' && k !== 'iteration') logs[k] = v / records.length;
-    return logs;
   }
 
   /**

@@ -302,4 +302,25 @@ describe('Trainer inputs and options', () => {
     expect(Number.isNaN(back.records[2].dAccReal)).toBe(true);
     expectCode(() => History.fromJSON({ records: [{}] } as never), 'FILE_FORMAT');
   });
+
+  it('per-epoch means: each column over the records that have it, as onEpochEnd receives them', async () => {
+    const rec = (iteration: number, epoch: number, gLoss: number, extra: Record<string, number> = {}) => ({ iteration, epoch, dLossReal: 0.5, dLossFake: 0.7, gLoss, dAccReal: NaN, dAccFake: 1, ...extra });
+    const h = new History([rec(1, 0, 1), rec(2, 0, 2), rec(3, 0, 4, { diversity: 0.9 }), rec(4, 1, 10)]);
+    const e0 = h.epochMean(0);
+    expect(e0.gLoss).toBeCloseTo(7 / 3, 10); // (1 + 2 + 4) / 3 by hand
+    expect(e0.diversity).toBe(0.9); // measured once in the epoch: kept, not divided by 3
+    expect(Number.isNaN(e0.dAccReal)).toBe(true);
+    expect(h.epochMeans().map((e) => [e.epoch, e.gLoss])).toEqual([
+      [0, e0.gLoss],
+      [1, 10],
+    ]);
+    // The Trainer hands the same means to onEpochEnd.
+    const seen: Record<string, number>[] = [];
+    const data = tinyData(16);
+    const t = trainer({ hooks: [{ onEpochEnd: (_s, logs) => void seen.push(logs) }] });
+    const hist = await t.fit(data, { batchSize: 8, iterations: 4, iterationsPerEpoch: 2 });
+    expect(seen).toEqual([hist.epochMean(0), hist.epochMean(1)]);
+    expect(seen[1].gLoss).toBeCloseTo((hist.records[2].gLoss + hist.records[3].gLoss) / 2, 6);
+    data.dispose();
+  });
 });
