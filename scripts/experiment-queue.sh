@@ -17,10 +17,12 @@ mkdir -p runs/logs
 b_jobs() {
   for seed in "$@"; do
     grids=final; [ "$seed" = 1 ] && grids=epoch
-    for exp in b1-stable b2-mode-collapse b3-combined-batch b4-aggressive-adam b3-bn; do
-      script=$exp; extra=""
-      if [ "$exp" = b3-bn ]; then script=b3-combined-batch; extra="--batch-norm"; fi
-      id=${exp%%-*}; [ "$exp" = b3-bn ] && id=b3-bn
+    for exp in b1-stable b2-mode-collapse b3-combined-batch b4-aggressive-adam b3-bn b1-bn; do
+      script=$exp; extra=""; id=${exp%%-*}
+      case "$exp" in
+        b3-bn) script=b3-combined-batch; extra="--batch-norm"; id=b3-bn ;;
+        b1-bn) script=b1-stable; extra="--batch-norm"; id=b1-bn ;;
+      esac
       out=docs/experiments/failure-modes/$id/seed-$seed
       [ -f "$out/summary.json" ] && continue
       echo "npx tsx examples/failure-modes/$script.ts --seed $seed --threads $THREADS --grids $grids $extra --out $out --checkpoints runs/checkpoints/$id/seed-$seed --save-generator runs/failure-modes/$id/seed-$seed/generator > runs/logs/$id-seed-$seed.log 2>&1"

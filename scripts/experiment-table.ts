@@ -10,6 +10,7 @@ import { rediagnose, type StoredSummary } from './rediagnose.js';
 const root = 'docs/experiments/failure-modes';
 const ROWS: [string, string][] = [
   ['b1', 'B1 stable'],
+  ['b1-bn', 'B1 stable, batch norm'],
   ['b2', 'B2 latent dim 1'],
   ['b3', 'B3 combined batch'],
   ['b3-bn', 'B3 combined batch, batch norm'],
