@@ -48,7 +48,7 @@ const trainer = new Trainer({
     new SampleGrid({ dir: join(out, 'grids'), size: 10, atStart: true, grid: { scale: 2 } }),
     new CsvLogger({ path: join(out, 'history.csv') }),
     new LearningCurves({ dir: out, title: `B1 on the bundled eights, ${iterations} iterations` }),
-    new ProgressBar({ noTTYOutput: true }),
+    new ProgressBar(),
   ],
 });
 

@@ -56,8 +56,7 @@ export async function trainMonitoring(s: MonitoringSetup): Promise<RunSummary> {
       new DiversityProbe({ real: images.slice(0, 300), every: iterationsPerEpoch }),
       ...(args.grids === 'epoch' ? [new SampleGrid({ dir: `${args.out}/grids`, size: 8, grid: { scale: 2 } })] : []),
       ...checkpointHooks(args),
-      // The source's per-epoch line (also written to epochs.csv at the end).
-      { onEpochEnd: (_s, e) => console.log(`epoch ${e.epoch + 1}: G ${e.gLoss.toFixed(3)}, D real ${e.dLossReal.toFixed(3)}, D fake ${e.dLossFake.toFixed(3)}`) },
+      // In a log, one line per epoch with the epoch's mean losses: the source's per-epoch log (also epochs.csv).
       new ProgressBar(),
     ],
   });

@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { Hook, TrainState } from '../train/hooks.js';
+import type { EpochLogs, Hook, TrainState } from '../train/hooks.js';
 import type { IterationRecord } from '../train/history.js';
 
 /** Options of {@link ProgressBar}. */
@@ -8,13 +8,17 @@ export interface ProgressBarOptions {
   columns?: string[];
   /** Stream to draw on. @defaultValue process.stderr */
   stream?: NodeJS.WritableStream;
-  /** Draw even when the stream is not a terminal (CI logs). @defaultValue false */
+  /**
+   * Draw the bar even when the stream is not a terminal. Otherwise a log file
+   * or CI gets one line per epoch instead (epoch, iteration, speed, ETA and
+   * the epoch's mean losses), as Keras's `verbose=2`. @defaultValue false
+   */
   noTTYOutput?: boolean;
 }
 
 /**
  * A terminal progress bar (cli-progress) with iterations per second, ETA
- * and the current losses.
+ * and the current losses; in a log that is not a terminal, one line per epoch.
  *
  * @example
  * ```ts
@@ -26,6 +30,8 @@ export class ProgressBar implements Hook {
   private bar: cliProgress.SingleBar | undefined;
   private start = 0;
   private startIteration = 0;
+  /** Writing epoch lines instead of a bar (the stream is not a terminal). */
+  private lines = false;
 
   constructor(private readonly options: ProgressBarOptions = {}) {}
 
@@ -38,13 +44,19 @@ export class ProgressBar implements Hook {
     return { rate: rate >= 1 ? `${rate.toFixed(2)} it/s` : rate > 0 ? `${(1 / rate).toFixed(2)} s/it` : '- it/s', losses };
   }
 
+  private get stream(): NodeJS.WritableStream {
+    return this.options.stream ?? process.stderr;
+  }
+
   onTrainBegin(state: TrainState): void {
     this.start = Date.now();
     this.startIteration = state.iteration;
+    this.lines = !(this.stream as NodeJS.WritableStream & { isTTY?: boolean }).isTTY && !this.options.noTTYOutput;
+    if (this.lines) return;
     this.bar = new cliProgress.SingleBar(
       {
         format: '{bar} {value}/{total} | {rate} | ETA {eta_formatted} | {losses}',
-        stream: this.options.stream ?? process.stderr,
+        stream: this.stream,
         noTTYOutput: this.options.noTTYOutput ?? false,
         hideCursor: true,
         etaBuffer: 20,
@@ -56,6 +68,16 @@ export class ProgressBar implements Hook {
 
   onIterationEnd(state: TrainState, logs: IterationRecord): void {
     this.bar?.update(state.iteration, this.payload(state, logs));
+  }
+
+  onEpochEnd(state: TrainState, logs: EpochLogs): void {
+    if (!this.lines) return;
+    const { rate, losses } = this.payload(state, logs as IterationRecord);
+    const done = state.iteration - this.startIteration;
+    const left = done > 0 ? ((Date.now() - this.start) / 1000 / done) * (state.targetIterations - state.iteration) : NaN;
+    const eta = Number.isFinite(left) ? (left >= 60 ? `${Math.round(left / 60)} min` : `${Math.round(left)} s`) : '-';
+    const epochs = Math.ceil(state.targetIterations / state.iterationsPerEpoch);
+    this.stream.write(`epoch ${logs.epoch + 1}/${epochs} | iteration ${state.iteration}/${state.targetIterations} | ${rate} | ETA ${eta} | ${losses}\n`);
   }
 
   onTrainEnd(): void {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { Trainer, imageGrid, learningCurvesSpec } from '../../src/index.js';
-import { CsvLogger, JsonlLogger, LearningCurves, SampleGrid, encodePng, writeFileAtomic } from '../../src/node/index.js';
+import { CsvLogger, JsonlLogger, LearningCurves, ProgressBar, SampleGrid, encodePng, writeFileAtomic } from '../../src/node/index.js';
 import { tinyData, tinyDiscriminator, tinyGenerator } from '../train/tiny.js';
 
 describe('image grids and PNG', () => {
@@ -21,6 +21,37 @@ describe('image grids and PNG', () => {
     expect(png.data[(1 * 7 + 4) * 4]).toBe(0);
     expect(imageGrid(images, { columns: 1, padding: 0, invert: false, scale: 2 }).width).toBe(4);
     images.dispose();
+  });
+});
+
+describe('ProgressBar', () => {
+  const logStream = (isTTY: boolean) => {
+    const chunks: string[] = [];
+    return { chunks, stream: { isTTY, write: (c: string) => (chunks.push(String(c)), true) } as unknown as NodeJS.WritableStream };
+  };
+  const train = async (bar: ProgressBar) => {
+    const data = tinyData(16);
+    const t = new Trainer({ generator: tinyGenerator(), discriminator: tinyDiscriminator(), latentDim: 3, seed: 1, hooks: [bar] });
+    const h = await t.fit(data, { batchSize: 8, iterations: 4, iterationsPerEpoch: 2 });
+    data.dispose();
+    return h;
+  };
+
+  it('writes one line per epoch with the epoch means when the stream is not a terminal', async () => {
+    const { chunks, stream } = logStream(false);
+    const h = await train(new ProgressBar({ stream }));
+    expect(chunks).toHaveLength(2);
+    const e1 = h.epochMean(1);
+    expect(chunks[1]).toMatch(/^epoch 2\/2 \| iteration 4\/4 \| [\d.]+ (it\/s|s\/it) \| ETA 0 s \| /);
+    expect(chunks[1]).toContain(`gLoss ${e1.gLoss.toFixed(3)}`);
+    expect(chunks[1]).toContain(`dLossReal ${e1.dLossReal.toFixed(3)}`);
+  });
+
+  it('draws the bar instead where asked (noTTYOutput), with no epoch lines', async () => {
+    const { chunks, stream } = logStream(false);
+    await train(new ProgressBar({ stream, noTTYOutput: true }));
+    expect(chunks.some((c) => c.startsWith('epoch '))).toBe(false);
+    expect(chunks.join('')).toMatch(/4\/4/);
   });
 });
 
