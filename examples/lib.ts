@@ -121,7 +121,7 @@ export async function setup(args: ExampleArgs): Promise<BackendChoice> {
 /** The per-epoch log the sources print: the mean of each loss and accuracy (and diversity, where probed) per epoch. */
 export function epochsCsv(history: History): string {
   const cols = ['dLossReal', 'dLossFake', 'gLoss', 'dAccReal', 'dAccFake', ...(history.columns().includes('diversity') ? ['diversity'] : [])];
-  const rows = history.epochMeans().map((e) => [e.epoch + 1, ...cols.map((c) => (Number.isFinite(e[c]) ? Number(e[c].toFixed(4)) : ''))].join(','));
+  const rows = history.epochMeans().map((e) => [e.epoch + 1, ...cols.map((c) => round(e[c]) ?? '')].join(','));
   return `${['epoch', ...cols].join(',')}\n${rows.join('\n')}\n`;
 }
 

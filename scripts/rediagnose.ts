@@ -8,7 +8,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { HingeGAN, History, LSGAN, MinimaxGAN, WGANGP, diagnose, type Diagnosis, type GanLoss, type IterationRecord } from 'gan-hacks';
+import { HingeGAN, History, LSGAN, MinimaxGAN, WGANGP, diagnose, type Diagnosis, type GanLoss } from 'gan-hacks';
 
 /** The parts of a run's summary.json that re-diagnosis reads. */
 export interface StoredSummary {
@@ -28,9 +28,7 @@ const LOSSES: Record<string, () => GanLoss> = {
 
 /** Reads history.csv of a run folder. */
 export async function readHistory(dir: string): Promise<History> {
-  const [header, ...rows] = (await readFile(join(dir, 'history.csv'), 'utf8')).trim().split('\n');
-  const cols = header.split(',');
-  return new History(rows.map((line) => Object.fromEntries(line.split(',').map((v, i) => [cols[i], v === '' ? NaN : Number(v)])) as IterationRecord));
+  return History.fromCSV(await readFile(join(dir, 'history.csv'), 'utf8'));
 }
 
 /** Re-diagnoses one run folder and rewrites its summary.json; returns the updated summary. */

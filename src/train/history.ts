@@ -88,26 +88,18 @@ export class History {
    * ```
    */
   epochMean(epoch: number): EpochLogs {
-    const sums = new Map<string, { sum: number; n: number }>();
-    for (const r of this.records) {
-      if (r.epoch !== epoch) continue;
-      for (const [k, v] of Object.entries(r)) {
-        if (k === 'epoch' || k === 'iteration') continue;
-        const s = sums.get(k) ?? { sum: 0, n: 0 };
-        s.sum += v;
-        s.n += 1;
-        sums.set(k, s);
-      }
-    }
-    const logs: EpochLogs = { epoch };
-    for (const [k, { sum, n }] of sums) logs[k] = sum / n;
-    return logs;
+    return meanOf(epoch, this.records.filter((r) => r.epoch === epoch));
   }
 
-  /** {@link History.epochMean} of every epoch the history covers, in order. */
+  /** {@link History.epochMean} of every epoch the history covers, in order (one pass over the records). */
   epochMeans(): EpochLogs[] {
-    const epochs = [...new Set(this.records.map((r) => r.epoch))].sort((a, b) => a - b);
-    return epochs.map((e) => this.epochMean(e));
+    const byEpoch = new Map<number, IterationRecord[]>();
+    for (const r of this.records) {
+      const group = byEpoch.get(r.epoch);
+      if (group) group.push(r);
+      else byEpoch.set(r.epoch, [r]);
+    }
+    return [...byEpoch.entries()].sort(([a], [b]) => a - b).map(([e, rs]) => meanOf(e, rs));
   }
 
   /** A new History with the last `n` records. */
@@ -123,8 +115,33 @@ export class History {
   toCSV(): string {
     const cols = this.columns();
     const lines = [cols.join(',')];
-    for (const r of this.records) lines.push(cols.map((c) => (c in r && Number.isFinite(r[c]) ? String(r[c]) : c in r ? String(r[c]) : '')).join(','));
+    for (const r of this.records) lines.push(cols.map((c) => (c in r ? String(r[c]) : '')).join(','));
     return `${lines.join('\n')}\n`;
+  }
+
+  /**
+   * Rebuilds a History from {@link History.toCSV} output: an empty cell is a
+   * value the record lacks, `NaN` stays NaN (critic accuracies).
+   *
+   * @example
+   * ```ts
+   * const history = History.fromCSV(await readFile('runs/b1/history.csv', 'utf8'));
+   * ```
+   * @throws GanHacksError `FILE_FORMAT` without an `iteration` column or with a row of the wrong width.
+   */
+  static fromCSV(csv: string): History {
+    const [header, ...rows] = csv.trim().split('\n');
+    const cols = (header ?? '').split(',');
+    if (!cols.includes('iteration')) throw new GanHacksError('FILE_FORMAT', 'History.fromCSV: expected a header row with an "iteration" column, as History.toCSV writes.');
+    return new History(
+      rows.map((line, i) => {
+        const cells = line.split(',');
+        if (cells.length !== cols.length) {
+          throw new GanHacksError('FILE_FORMAT', `History.fromCSV: row ${i + 2} has ${cells.length} cells, the header ${cols.length}.`);
+        }
+        return Object.fromEntries(cells.flatMap((v, k) => (v === '' ? [] : [[cols[k], Number(v)]]))) as IterationRecord;
+      }),
+    );
   }
 
   /**
@@ -141,4 +158,21 @@ export class History {
       records.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === null ? NaN : Number(v)])) as IterationRecord),
     );
   }
+}
+
+/** Mean of each column over the records that have it. */
+function meanOf(epoch: number, records: IterationRecord[]): EpochLogs {
+  const sums = new Map<string, { sum: number; n: number }>();
+  for (const r of records) {
+    for (const [k, v] of Object.entries(r)) {
+      if (k === 'epoch' || k === 'iteration') continue;
+      const s = sums.get(k) ?? { sum: 0, n: 0 };
+      s.sum += v;
+      s.n += 1;
+      sums.set(k, s);
+    }
+  }
+  const logs: EpochLogs = { epoch };
+  for (const [k, { sum, n }] of sums) logs[k] = sum / n;
+  return logs;
 }

@@ -40,9 +40,7 @@ describe('diagnose on histories recorded from real runs (CPU, 8x8 digits)', () =
 
 /** The per-iteration log of the full-scale B1 run (seed 1, 450 iterations, WASM), as committed in docs/. */
 function b1Seed1(): IterationRecord[] {
-  const [header, ...lines] = readFileSync(new URL('../fixtures/b1-seed-1-history.csv', import.meta.url), 'utf8').trim().split('\n');
-  const keys = header.split(',');
-  return lines.map((line) => Object.fromEntries(line.split(',').map((v, i) => [keys[i], v === '' ? NaN : Number(v)])) as IterationRecord);
+  return History.fromCSV(readFileSync(new URL('../fixtures/b1-seed-1-history.csv', import.meta.url), 'utf8')).records;
 }
 
 describe('diagnose on the full-scale B1 run (seed 1)', () => {

@@ -303,6 +303,19 @@ describe('Trainer inputs and options', () => {
     expectCode(() => History.fromJSON({ records: [{}] } as never), 'FILE_FORMAT');
   });
 
+  it('History.fromCSV reads toCSV back: absent cells stay absent, NaN stays NaN; bad CSV is refused', () => {
+    const h = new History([
+      { iteration: 1, epoch: 0, dLossReal: 0.5, dLossFake: 0.25, gLoss: 1.5, dAccReal: NaN, dAccFake: 1 },
+      { iteration: 2, epoch: 0, dLossReal: 0.125, dLossFake: 0.75, gLoss: 2, dAccReal: NaN, dAccFake: 0, diversity: 0.9 },
+    ]);
+    const back = History.fromCSV(h.toCSV());
+    expect(back.records[1]).toEqual(h.records[1]);
+    expect('diversity' in back.records[0]).toBe(false);
+    expect(Number.isNaN(back.records[0].dAccReal)).toBe(true);
+    expectCode(() => History.fromCSV('epoch,gLoss\n0,1\n'), 'FILE_FORMAT');
+    expectCode(() => History.fromCSV('iteration,epoch\n1,0,3\n'), 'FILE_FORMAT');
+  });
+
   it('per-epoch means: each column over the records that have it, as onEpochEnd receives them', async () => {
     const rec = (iteration: number, epoch: number, gLoss: number, extra: Record<string, number> = {}) => ({ iteration, epoch, dLossReal: 0.5, dLossFake: 0.7, gLoss, dAccReal: NaN, dAccFake: 1, ...extra });
     const h = new History([rec(1, 0, 1), rec(2, 0, 2), rec(3, 0, 4, { diversity: 0.9 }), rec(4, 1, 10)]);
