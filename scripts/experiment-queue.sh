@@ -6,18 +6,20 @@
 # stopped and restarted. Seed 1 of each experiment draws a grid every epoch; other seeds
 # only at the end. Every run checkpoints each epoch under runs/checkpoints/, so a queue stopped
 # mid-run resumes it where it was.
-# Usage: bash scripts/experiment-queue.sh [plan]   plan: full (default: C, D, E and B3 with batch norm,
+# Usage: [ROWS="b1-stable b3-bn ..."] bash scripts/experiment-queue.sh [plan]   plan: full (default: C, D, E and B3 with batch norm,
 # then B seeds 1-5) | b SEEDS... | cde | c | d-long (the layer-normalised critic for 3,000 iterations)
 set -u
 THREADS=${THREADS:-2}
 PARALLEL=${PARALLEL:-1}
+# ROWS picks which B experiments a b plan runs (default: all six rows of the table).
+ROWS=${ROWS:-"b1-stable b2-mode-collapse b3-combined-batch b4-aggressive-adam b3-bn b1-bn"}
 cd "$(dirname "$0")/.."
 mkdir -p runs/logs
 
 b_jobs() {
   for seed in "$@"; do
     grids=final; [ "$seed" = 1 ] && grids=epoch
-    for exp in b1-stable b2-mode-collapse b3-combined-batch b4-aggressive-adam b3-bn b1-bn; do
+    for exp in $ROWS; do
       script=$exp; extra=""; id=${exp%%-*}
       case "$exp" in
         b3-bn) script=b3-combined-batch; extra="--batch-norm"; id=b3-bn ;;

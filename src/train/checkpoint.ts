@@ -21,6 +21,8 @@ export interface TrainerStateJSON {
   latentDim: number;
   rng: RngState;
   dataRng: RngState;
+  /** The dropout masks' stream; older checkpoints lack it (the stream then restarts from the seed). */
+  dropoutRng?: RngState;
   dataCursor?: DataCursor;
   history: HistoryJSON;
 }

@@ -5,6 +5,7 @@ import type { GanLoss, LossTerms } from '../losses/types.js';
 import type { Regularizer } from '../regularizers/types.js';
 import { assertOneOf, assertPositiveInteger } from '../internal/validate.js';
 import { createStatefulRng, nextSeed, type StatefulRng } from '../internal/random.js';
+import { seedDropout } from './dropoutSeeds.js';
 import type { LatentDistribution } from '../data/latent.js';
 import { sampleLatent } from '../data/latent.js';
 import { History, type IterationRecord } from './history.js';
@@ -66,8 +67,9 @@ export interface TrainerOptions {
   hooks?: Hook[];
   /**
    * Seed for every random draw of the run (latents, batches, labels,
-   * penalties). Dropout inside tfjs layers draws its own randomness and is
-   * not covered. Build the models with a seed too for reproducible weights.
+   * penalties, and the masks of the models' tfjs Dropout layers, which
+   * otherwise draw from an unseeded generator). Build the models with a seed
+   * too for reproducible weights.
    */
   seed?: number;
 }
@@ -175,6 +177,8 @@ export class Trainer {
   private iterationCount = 0;
   private readonly rng: StatefulRng;
   private readonly dataRng: StatefulRng;
+  /** Dropout masks have their own stream, so models without dropout draw the same latents as before. */
+  private readonly dropoutRng: StatefulRng;
   private pendingCursor: TrainerCheckpoint['state']['dataCursor'];
   private running = false;
 
@@ -220,6 +224,8 @@ export class Trainer {
     }
     this.rng = createStatefulRng(options.seed === undefined ? undefined : `${options.seed}/train`);
     this.dataRng = createStatefulRng(options.seed === undefined ? undefined : `${options.seed}/data`);
+    this.dropoutRng = createStatefulRng(options.seed === undefined ? undefined : `${options.seed}/dropout`);
+    if (options.seed !== undefined) seedDropout([this.generator, this.discriminator], () => nextSeed(this.dropoutRng.next));
     this.checkModels();
   }
 
@@ -595,6 +601,7 @@ export class Trainer {
         latentDim: this.latentDim,
         rng: this.rng.state(),
         dataRng: this.dataRng.state(),
+        dropoutRng: this.dropoutRng.state(),
         dataCursor: this.currentSource?.cursor() ?? this.pendingCursor,
         history: this.historyLog.toJSON(),
       },
@@ -655,6 +662,8 @@ export class Trainer {
       this.iterationCount = state.iteration;
       this.rng.restore(state.rng);
       this.dataRng.restore(state.dataRng);
+      // Checkpoints written before dropout was seeded lack the stream; it then restarts from the seed.
+      if (state.dropoutRng) this.dropoutRng.restore(state.dropoutRng);
       this.pendingCursor = state.dataCursor;
       this.historyLog = history;
     } finally {

@@ -13,11 +13,16 @@ export function tinyGenerator(seed = 1, latentDim = 3): tf.Sequential {
   });
 }
 
-export function tinyDiscriminator(seed = 2, options: { batchNorm?: boolean; output?: 'sigmoid' | 'linear' } = {}): tf.Sequential {
+export function tinyDiscriminator(
+  seed = 2,
+  options: { batchNorm?: boolean; output?: 'sigmoid' | 'linear'; dropout?: number } = {},
+): tf.Sequential {
   const init = dcganNormal({ seed, stddev: 0.2 });
   const layers: tf.layers.Layer[] = [tf.layers.flatten({ inputShape: [4, 4, 1] }), tf.layers.dense({ units: 8, kernelInitializer: init })];
   if (options.batchNorm) layers.push(tf.layers.batchNormalization());
-  layers.push(tf.layers.leakyReLU({ alpha: 0.2 }), tf.layers.dense({ units: 1, activation: options.output ?? 'sigmoid', kernelInitializer: init }));
+  layers.push(tf.layers.leakyReLU({ alpha: 0.2 }));
+  if (options.dropout) layers.push(tf.layers.dropout({ rate: options.dropout }));
+  layers.push(tf.layers.dense({ units: 1, activation: options.output ?? 'sigmoid', kernelInitializer: init }));
   return tf.sequential({ layers });
 }
 
