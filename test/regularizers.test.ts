@@ -73,6 +73,26 @@ describe('historicalAveraging', () => {
     model.dispose();
   });
 
+  it('saveState / loadState carry the running mean to a new instance; inconsistent state is refused', () => {
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1], kernelInitializer: 'zeros', biasInitializer: 'zeros' })] });
+    const a = historicalAveraging();
+    a.afterUpdate({ model });
+    model.setWeights([tf.tensor2d([[3]]), tf.tensor1d([-1])]);
+    a.afterUpdate({ model }); // mean of (0, 0) and (3, -1)
+    const b = historicalAveraging();
+    b.loadState(a.saveState());
+    expect(b.snapshots).toBe(2);
+    expect(b.averagesOf().map((t) => Array.from(t.dataSync()))).toEqual([[1.5], [-0.5]]);
+    a.dispose();
+    expect(b.averagesOf()[0].isDisposed).toBe(false); // b holds its own copies
+    model.setWeights([tf.tensor2d([[1.5]]), tf.tensor1d([-0.5])]);
+    expect(b.penalty({ model }).dataSync()[0]).toBe(0);
+    expectCode(() => b.loadState({ tensors: [], values: { snapshots: 3 } }), 'CHECKPOINT_INVALID');
+    expect(b.snapshots).toBe(2); // refused state leaves it as it was
+    b.dispose();
+    model.dispose();
+  });
+
   it('rejects a bad target', () => {
     expectCode(() => historicalAveraging({ target: 'both' as never }), 'INVALID_ARGUMENT');
   });

@@ -15,6 +15,7 @@ const STATE_FILE = 'trainer.json';
 interface StateFile {
   state: TrainerStateJSON;
   optimizers: { generator: { specs: EncodedWeights['specs']; file: string }; discriminator: { specs: EncodedWeights['specs']; file: string } };
+  regularizers?: { specs: EncodedWeights['specs']; file: string };
 }
 
 function checkpointName(iteration: number): string {
@@ -40,12 +41,14 @@ export async function writeCheckpoint(dir: string, checkpoint: TrainerCheckpoint
     await writeModelArtifacts(join(tmp, 'discriminator'), checkpoint.discriminator);
     await writeFileAtomic(join(tmp, 'optimizer-generator.bin'), new Uint8Array(checkpoint.optimizers.generator.data));
     await writeFileAtomic(join(tmp, 'optimizer-discriminator.bin'), new Uint8Array(checkpoint.optimizers.discriminator.data));
+    if (checkpoint.regularizers) await writeFileAtomic(join(tmp, 'regularizers.bin'), new Uint8Array(checkpoint.regularizers.data));
     const stateFile: StateFile = {
       state: checkpoint.state,
       optimizers: {
         generator: { specs: checkpoint.optimizers.generator.specs, file: 'optimizer-generator.bin' },
         discriminator: { specs: checkpoint.optimizers.discriminator.specs, file: 'optimizer-discriminator.bin' },
       },
+      ...(checkpoint.regularizers ? { regularizers: { specs: checkpoint.regularizers.specs, file: 'regularizers.bin' } } : {}),
     };
     // The state file goes last: its presence marks the checkpoint complete.
     await writeFileAtomic(join(tmp, STATE_FILE), JSON.stringify(stateFile, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)));
@@ -124,6 +127,9 @@ export async function loadCheckpoint(dir: string): Promise<TrainerCheckpoint> {
       generator: { specs: stateFile.optimizers.generator.specs, data: await readArrayBuffer(join(path, stateFile.optimizers.generator.file)) },
       discriminator: { specs: stateFile.optimizers.discriminator.specs, data: await readArrayBuffer(join(path, stateFile.optimizers.discriminator.file)) },
     },
+    ...(stateFile.regularizers
+      ? { regularizers: { specs: stateFile.regularizers.specs, data: await readArrayBuffer(join(path, stateFile.regularizers.file)) } }
+      : {}),
     state: stateFile.state,
   };
 }

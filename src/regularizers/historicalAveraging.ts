@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Player, Regularizer, RegularizerContext } from './types.js';
+import type { Player, Regularizer, RegularizerContext, RegularizerState } from './types.js';
 import { assertFiniteNumber, assertOneOf } from '../internal/validate.js';
 import { GanHacksError } from '../errors/index.js';
 
@@ -64,6 +64,24 @@ export class HistoricalAveraging implements Regularizer {
     for (const a of this.averages) a.dispose();
     this.averages = next.map((a) => tf.keep(a));
     this.count = t + 1;
+  }
+
+  /** The running mean and its snapshot count, so a resumed run keeps averaging the same history. */
+  saveState(): RegularizerState {
+    return { tensors: this.averagesOf(), values: { snapshots: this.count } };
+  }
+
+  loadState(state: RegularizerState): void {
+    const snapshots = state.values.snapshots;
+    if (!Number.isInteger(snapshots) || snapshots < 0 || (snapshots === 0) !== (state.tensors.length === 0)) {
+      tf.dispose(state.tensors);
+      throw new GanHacksError('CHECKPOINT_INVALID', `historicalAveraging: the checkpoint's state (${snapshots} snapshots, ${state.tensors.length} tensors) is inconsistent.`);
+    }
+    this.dispose();
+    if (snapshots > 0) {
+      this.averages = state.tensors.map((t) => tf.keep(t));
+      this.count = snapshots;
+    }
   }
 
   dispose(): void {

@@ -16,6 +16,15 @@ export interface RegularizerContext {
 }
 
 /**
+ * What a stateful regularizer needs to continue after a checkpoint: tensors
+ * (copies: the receiver owns and disposes them) and plain numbers.
+ */
+export interface RegularizerState {
+  tensors: tf.Tensor[];
+  values: Record<string, number>;
+}
+
+/**
  * A term added to one player's loss inside its gradient tape. The Trainer
  * calls `penalty` during that player's step and `afterUpdate` after its
  * optimizer step; both can also be called by hand in a custom loop.
@@ -34,6 +43,16 @@ export interface Regularizer {
   penalty(context: RegularizerContext): tf.Scalar;
   /** Updates internal state after the target's optimizer step. */
   afterUpdate?(context: RegularizerContext): void;
+  /**
+   * The state to save in a checkpoint, for regularizers that keep some
+   * (historical averaging's running mean); `Trainer.checkpoint` calls it.
+   */
+  saveState?(): RegularizerState;
+  /**
+   * Restores what `saveState` returned (`Trainer.resume` calls it); takes
+   * ownership of the tensors. Throws `CHECKPOINT_INVALID` when they do not fit.
+   */
+  loadState?(state: RegularizerState): void;
   /** Frees tensors the regularizer holds. */
   dispose?(): void;
 }

@@ -25,6 +25,19 @@ export interface TrainerStateJSON {
   dropoutRng?: RngState;
   dataCursor?: DataCursor;
   history: HistoryJSON;
+  /**
+   * The saved states of stateful regularizers (by their index in the trainer's
+   * `regularizers`); their tensors are in {@link TrainerCheckpoint.regularizers}, in this order.
+   */
+  regularizers?: RegularizerStateJSON[];
+}
+
+/** One regularizer's saved numbers and how many of the encoded tensors are its. */
+export interface RegularizerStateJSON {
+  index: number;
+  name: string;
+  values: Record<string, number>;
+  tensors: number;
 }
 
 /**
@@ -36,6 +49,8 @@ export interface TrainerCheckpoint {
   generator: tf.io.ModelArtifacts;
   discriminator: tf.io.ModelArtifacts;
   optimizers: { generator: EncodedWeights; discriminator: EncodedWeights };
+  /** Tensors of stateful regularizers (historical averaging's running mean), when any has some. */
+  regularizers?: EncodedWeights;
   state: TrainerStateJSON;
 }
 

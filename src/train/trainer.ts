@@ -21,6 +21,8 @@ import {
   checkEncoded,
   encodeOptimizer,
   modelArtifacts,
+  type EncodedWeights,
+  type RegularizerStateJSON,
   type TrainerCheckpoint,
 } from './checkpoint.js';
 
@@ -587,6 +589,7 @@ export class Trainer {
    * state, data order and history. `gan-hacks/node`'s `Checkpoint` hook writes it to disk.
    */
   async checkpoint(): Promise<TrainerCheckpoint> {
+    const regularizers = await this.encodeRegularizers();
     return {
       generator: await modelArtifacts(this.generator),
       discriminator: await modelArtifacts(this.discriminator),
@@ -604,8 +607,47 @@ export class Trainer {
         dropoutRng: this.dropoutRng.state(),
         dataCursor: this.currentSource?.cursor() ?? this.pendingCursor,
         history: this.historyLog.toJSON(),
+        ...(regularizers.states.length > 0 ? { regularizers: regularizers.states } : {}),
       },
+      ...(regularizers.encoded ? { regularizers: regularizers.encoded } : {}),
     };
+  }
+
+  private async encodeRegularizers(): Promise<{ states: RegularizerStateJSON[]; encoded?: EncodedWeights }> {
+    const states: RegularizerStateJSON[] = [];
+    const named: { name: string; tensor: tf.Tensor }[] = [];
+    this.regularizers.forEach((r, index) => {
+      if (!r.saveState) return;
+      const { tensors, values } = r.saveState();
+      states.push({ index, name: r.name, values, tensors: tensors.length });
+      tensors.forEach((tensor, k) => named.push({ name: `regularizer-${index}/${k}`, tensor }));
+    });
+    try {
+      return { states, encoded: named.length > 0 ? await tf.io.encodeWeights(named) : undefined };
+    } finally {
+      tf.dispose(named.map((n) => n.tensor));
+    }
+  }
+
+  /** Checks the checkpoint's regularizer states against this trainer's; returns their tensors (caller owns them). */
+  private decodeRegularizers(checkpoint: TrainerCheckpoint): tf.Tensor[] {
+    const entries = checkpoint.state.regularizers ?? [];
+    for (const e of entries) {
+      const r = this.regularizers[e.index];
+      if (!r || r.name !== e.name || !r.loadState || !Number.isInteger(e.tensors) || e.tensors < 0) {
+        throw new GanHacksError(
+          'CHECKPOINT_INVALID',
+          `Trainer.resume: the checkpoint holds the state of regularizer ${e.name} (#${e.index}), but this trainer's regularizers are [${this.regularizers.map((x) => x.name).join(', ')}]; build the trainer with the regularizers the run was saved with.`,
+        );
+      }
+    }
+    const total = entries.reduce((n, e) => n + e.tensors, 0);
+    if (total === 0) return [];
+    checkEncoded('regularizer state', checkpoint.regularizers?.specs, checkpoint.regularizers?.data);
+    if (checkpoint.regularizers!.specs.length !== total) {
+      throw new GanHacksError('CHECKPOINT_INVALID', `Trainer.resume: the checkpoint lists ${total} regularizer tensors but stores ${checkpoint.regularizers!.specs.length}.`);
+    }
+    return decodeInOrder(checkpoint.regularizers!);
   }
 
   /**
@@ -642,7 +684,15 @@ export class Trainer {
     checkEncoded('discriminator optimizer', checkpoint.optimizers?.discriminator?.specs, checkpoint.optimizers?.discriminator?.data);
     const gWeights = artifactWeights('generator', checkpoint.generator);
     const dWeights = artifactWeights('discriminator', checkpoint.discriminator);
+    let regTensors: tf.Tensor[] = [];
     const toFree = [...gWeights, ...dWeights];
+    try {
+      regTensors = this.decodeRegularizers(checkpoint);
+    } catch (e) {
+      tf.dispose(toFree);
+      throw e;
+    }
+    toFree.push(...regTensors);
     try {
       for (const [model, weights] of [
         [this.generator, gWeights],
@@ -654,7 +704,13 @@ export class Trainer {
         }
       }
       const history = History.fromJSON(state.history);
-      // Validated: now change state.
+      // Validated: now change state, regularizers first (they check their own numbers and may refuse).
+      let next = 0;
+      for (const e of state.regularizers ?? []) {
+        const tensors = regTensors.slice(next, next + e.tensors);
+        next += e.tensors;
+        this.regularizers[e.index].loadState!({ tensors: tensors.map((t) => t.clone()), values: e.values });
+      }
       this.generator.setWeights(gWeights);
       this.discriminator.setWeights(dWeights);
       await this.restoreOptimizer(this.generatorOptimizer, checkpoint.optimizers.generator);

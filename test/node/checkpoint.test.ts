@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Trainer } from '../../src/index.js';
+import { historicalAveraging, Trainer } from '../../src/index.js';
 import { Checkpoint, listCheckpoints, loadCheckpoint, loadModel, saveModel, writeCheckpoint } from '../../src/node/index.js';
 import { tinyData, tinyDiscriminator, tinyGenerator } from '../train/tiny.js';
 import { expectCodeAsync } from '../helpers.js';
@@ -23,6 +23,34 @@ describe('Checkpoint on disk', () => {
     await resumed.resume(dir); // gan-hacks/node registers the directory reader
     const h = await resumed.fit(data, { batchSize: 8, iterations: 20 });
     for (let i = 0; i < 20; i++) expect(h.records[i].gLoss).toBeCloseTo(straight.records[i].gLoss, 5);
+    data.dispose();
+  });
+
+  it("keeps historical averaging's running means: 5 + 5 iterations through disk equal 10 straight", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ckpt-'));
+    const data = tinyData(32, 9);
+    const withHA = (hooks: Checkpoint[] = []): Trainer =>
+      new Trainer({
+        generator: tinyGenerator(),
+        discriminator: tinyDiscriminator(),
+        latentDim: 3,
+        seed: 5,
+        hooks,
+        regularizers: [historicalAveraging({ weight: 50 }), historicalAveraging({ weight: 50, target: 'discriminator' })],
+      });
+    const straight = await withHA().fit(data, { batchSize: 8, iterations: 10 });
+    await withHA([new Checkpoint({ dir, every: 5 })]).fit(data, { batchSize: 8, iterations: 5 });
+    expect((await readdir(join(dir, 'ckpt-00000005'))).sort()).toContain('regularizers.bin');
+    const resumed = withHA();
+    await resumed.resume(dir);
+    expect((resumed.regularizers[0] as ReturnType<typeof historicalAveraging>).snapshots).toBe(6); // the start plus 5 updates
+    const h = await resumed.fit(data, { batchSize: 8, iterations: 10 });
+    for (let i = 5; i < 10; i++) {
+      expect(h.records[i].gHistoricalAveraging).toBeCloseTo(straight.records[i].gHistoricalAveraging, 6);
+      expect(h.records[i].dLossReal).toBeCloseTo(straight.records[i].dLossReal, 5);
+    }
+    // A trainer without the regularizer cannot take that state.
+    await expectCodeAsync(() => make().resume(dir), 'CHECKPOINT_INVALID');
     data.dispose();
   });
 
