@@ -83,11 +83,36 @@ for (const [id, label] of ROWS) {
     `| [${label}](failure-modes.md#${id}) | ${runs.length} (${runs.map((r) => r.seed).join(', ')}) | ${VERDICTS.map(count).join(' | ')} | ${avg(ndb)} | ${avg(js, 3)} | ${avg(div)} | ${avg(nn, 3)} | ${secondsByLayout(runs)} |`,
   );
 }
+/**
+ * Every run's final grid with its verdict, one row per experiment, one column per seed, for
+ * failure-modes.md: the multi-seed counts are only as good as the verdicts, and these let a reader check them.
+ */
+async function gallery(): Promise<string> {
+  const all = await Promise.all(ROWS.map(async ([id, label]) => [id, label, await summaries(id)] as const));
+  const seeds = [...new Set(all.flatMap(([, , runs]) => runs.map((r) => r.seed)))].sort((a, b) => a - b);
+  const out = [`| experiment | ${seeds.map((s) => `seed ${s}`).join(' | ')} |`, `|---|${seeds.map(() => '---|').join('')}`];
+  for (const [id, label, runs] of all) {
+    const cells = seeds.map((seed) => {
+      const r = runs.find((x) => x.seed === seed);
+      if (!r) return '';
+      const img = `failure-modes/${id}/seed-${seed}/samples-final.png`;
+      const ndb = r.ndb?.ndbRatio;
+      return `<img src="${img}" width="140" alt="${label}, seed ${seed}: final samples"><br>${r.diagnosis.verdict}${typeof ndb === 'number' ? `, NDB/K ${ndb.toFixed(2)}` : ''}`;
+    });
+    out.push(`| [${label}](#${id}) | ${cells.join(' | ')} |`);
+  }
+  return out.join('\n');
+}
+
+async function fill(file: string, marker: string, content: string): Promise<void> {
+  const text = await readFile(file, 'utf8');
+  const start = `<!-- ${marker}:start -->`;
+  const end = `<!-- ${marker}:end -->`;
+  if (!text.includes(start) || !text.includes(end)) throw new Error(`${file} lacks the ${start} ... ${end} markers`);
+  await writeFile(file, text.replace(new RegExp(`${start}[\\s\\S]*${end}`), `${start}\n${content}\n${end}`));
+}
+
 const table = lines.join('\n');
-const readme = 'docs/experiments/README.md';
-const text = await readFile(readme, 'utf8');
-const start = '<!-- table:start -->';
-const end = '<!-- table:end -->';
-const next = text.replace(new RegExp(`${start}[\\s\\S]*${end}`), `${start}\n${table}\n${end}`);
-await writeFile(readme, next);
+await fill('docs/experiments/README.md', 'table', table);
+await fill('docs/experiments/failure-modes.md', 'seeds', await gallery());
 console.log(table);
