@@ -13,6 +13,7 @@ import {
   type GanLoss,
 } from '../src/index.js';
 import { expectCode, expectNoLeak } from './helpers.js';
+import { pairDistance } from '../src/losses/wgangp.js';
 
 const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
 const softplus = (x: number): number => Math.log1p(Math.exp(x));
@@ -271,5 +272,40 @@ describe('gradientPenalty', () => {
     expect(p2.total.dataSync()[0]).toBeCloseTo(10 * p2.terms.gradientPenalty.dataSync()[0], 4);
     warn.mockRestore();
     tf.dispose([real, fake, p1.total, p2.total, ...Object.values(p1.terms), ...Object.values(p2.terms)]);
+  });
+});
+
+describe("WGANGP's realFakeDistance: the denominator of diagnose's Lipschitz ratio", () => {
+  it('is the mean Euclidean distance between paired samples (hand calculation)', () => {
+    const real = tf.tensor4d([0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2], [3, 2, 2, 1]);
+    const fake = tf.tensor4d([3, 4, 0, 0, 1, 1, 1, 1, 2, 2, 2, 0], [3, 2, 2, 1]);
+    // Pairs: (3, 4, 0, 0) -> 5; identical -> 0; (0, 0, 0, 2) -> 2.
+    expect(expectNoLeak(() => pairDistance(real, fake)).dataSync()[0]).toBeCloseTo(7 / 3, 6);
+    tf.dispose([real, fake]);
+  });
+
+  it('bounds a k-Lipschitz critic: score gap <= k * distance, with equality when every pair differs along its gradient', () => {
+    const k = 3;
+    const w = tf.tidy(() => tf.randomNormal([8, 1], 0, 1, 'float32', 4).div(tf.randomNormal([8, 1], 0, 1, 'float32', 4).norm()).mul(k));
+    const critic = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [2, 4, 1] }), tf.layers.dense({ units: 1, useBias: false })] });
+    critic.setWeights([w]);
+    const loss = new WGANGP();
+    const ratio = (real: tf.Tensor, fake: tf.Tensor): number =>
+      tf.tidy(() => {
+        const gap = (critic.apply(real) as tf.Tensor).mean().sub((critic.apply(fake) as tf.Tensor).mean()).abs();
+        const { total, terms, metrics } = loss.discriminatorPenalty({ discriminator: critic, real, fake, seed: 1 });
+        tf.dispose([total, terms.gradientPenalty]);
+        return gap.div(metrics!.realFakeDistance).dataSync()[0];
+      });
+    const real = tf.randomNormal([16, 2, 4, 1], 0, 1, 'float32', 5);
+    const fake = tf.randomNormal([16, 2, 4, 1], 0, 1, 'float32', 6);
+    const random = ratio(real, fake);
+    expect(random).toBeLessThan(k);
+    expect(random).toBeGreaterThan(0);
+    // fake_i = real_i - c_i * w / |w| with c_i > 0: every gap is exactly k * c_i.
+    const along = tf.tidy(() => real.sub(tf.linspace(0.5, 2, 16).reshape([16, 1, 1, 1]).mul(w.div(k).reshape([1, 2, 4, 1]))));
+    expect(ratio(real, along)).toBeCloseTo(k, 4);
+    tf.dispose([w, real, fake, along]);
+    critic.dispose();
   });
 });

@@ -15,6 +15,7 @@ export type Signal =
   | 'discriminator-accuracy-pinned'
   | 'generator-loss-rising'
   | 'critic-divergence'
+  | 'critic-not-lipschitz'
   | 'generator-loss-oscillation'
   | 'fake-accuracy-high'
   | 'low-sample-diversity'
@@ -76,6 +77,15 @@ export interface DiagnosisThresholds {
   risingLevel: number;
   /** Critic losses (no accuracy): |G loss| at the end of the window above this and rising signals divergence. @defaultValue 100 */
   criticDivergenceLevel: number;
+  /**
+   * Critic losses with a `realFakeDistance` column (WGANGP logs it): the
+   * critic's score gap between real and generated samples, |dLossReal +
+   * dLossFake|, divided by that distance, averaged over the window, above
+   * this means the critic is steeper than the 1-Lipschitz bound its penalty
+   * enforces: the penalty has lost control and the critic diverges.
+   * @defaultValue 1 (the bound itself: no 1-Lipschitz critic exceeds it)
+   */
+  criticLipschitzRatio: number;
   /** Shortest and longest oscillation period searched, in iterations. @defaultValue [5, 100] */
   oscillationPeriods: [number, number];
   /** Autocorrelation at the period above which G loss counts as oscillating. @defaultValue 0.3 */
@@ -133,6 +143,7 @@ export const DEFAULT_THRESHOLDS: Readonly<DiagnosisThresholds> = Object.freeze({
   pinnedShare: 0.9,
   risingCorrelation: 0.5,
   criticDivergenceLevel: 100,
+  criticLipschitzRatio: 1,
   oscillationPeriods: [5, 100],
   oscillationAutocorrelation: 0.3,
   highFakeAccuracy: 0.9,
@@ -310,6 +321,22 @@ export function diagnose(history: History | IterationRecord[], options: Diagnose
         threshold: t.criticDivergenceLevel,
         message: `|G loss| grew to ${fmt(tail)} over ${span} (threshold ${t.criticDivergenceLevel}, correlation with time ${fmt(gt.correlation)}): the critic diverges.`,
       });
+    }
+    const distance = col('realFakeDistance');
+    const ratios = w.map((r, i) => Math.abs(r.dLossReal + r.dLossFake) / distance[i]).filter(Number.isFinite);
+    if (ratios.length >= t.minIterations) {
+      const ratio = mean(ratios);
+      if (ratio > t.criticLipschitzRatio) {
+        add({
+          signal: 'critic-not-lipschitz',
+          severity: 'failure',
+          suggests: 'convergence-failure',
+          curve: 'dLossReal,dLossFake,realFakeDistance',
+          value: ratio,
+          threshold: t.criticLipschitzRatio,
+          message: `The critic's scores on real and generated samples differ by ${fmt(ratio)} times the samples' distance on average over ${span} (a 1-Lipschitz critic stays below ${t.criticLipschitzRatio}): the gradient penalty no longer controls the critic, which diverges. Batch normalisation in the critic is the usual cause.`,
+        });
+      }
     }
   }
 

@@ -17,6 +17,11 @@ export interface LossTerms {
    * data are always named `real` and `fake`.
    */
   terms: Record<string, tf.Scalar>;
+  /**
+   * Values logged with the terms that are not part of the loss (WGANGP's
+   * `realFakeDistance`, which `diagnose` reads the critic's Lipschitz ratio from).
+   */
+  metrics?: Record<string, tf.Scalar>;
 }
 
 /** Inputs of {@link GanLoss.discriminatorLoss}: either half may be absent (separate batches). */

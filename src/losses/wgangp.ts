@@ -27,6 +27,15 @@ export function containsBatchNorm(model: tf.LayersModel): boolean {
   });
 }
 
+/** Mean Euclidean distance between row i of `a` and row i of `b` (samples flattened). */
+export function pairDistance(a: tf.Tensor, b: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => {
+    const n = Math.min(a.shape[0], b.shape[0]);
+    const d = a.slice(0, n).sub(b.slice(0, n)).reshape([n, -1]);
+    return d.square().sum(1).sqrt().mean() as tf.Scalar;
+  });
+}
+
 /**
  * WGAN with gradient penalty (Gulrajani et al. 2017, {@link https://arxiv.org/abs/1704.00028}):
  * L_D = E D(G(z)) − E D(x) + λ·E(‖∇D(x̂)‖₂ − 1)², L_G = −E D(G(z)).
@@ -74,12 +83,22 @@ export class WGANGP implements GanLoss {
     return tf.tidy(() => ({ total: input.fake.mean().neg() as tf.Scalar, terms: {} }));
   }
 
-  /** λ · gradient penalty, logged as `gradientPenalty` (unweighted). */
+  /**
+   * λ · gradient penalty, logged as `gradientPenalty` (unweighted), with the
+   * mean distance between the paired real and generated samples it
+   * interpolates, logged as `realFakeDistance`: a 1-Lipschitz critic's scores
+   * cannot differ between real and generated samples by more than that
+   * distance, which is how {@link diagnose} tells a critic the penalty no longer controls.
+   */
   discriminatorPenalty(context: PenaltyContext): LossTerms {
     this.checkCritic(context.discriminator);
     return tf.tidy(() => {
       const gp = gradientPenalty(context.discriminator, context.real, context.fake, { seed: context.seed });
-      return { total: gp.mul(this.gradientPenaltyWeight) as tf.Scalar, terms: { gradientPenalty: gp } };
+      return {
+        total: gp.mul(this.gradientPenaltyWeight) as tf.Scalar,
+        terms: { gradientPenalty: gp },
+        metrics: { realFakeDistance: pairDistance(context.real, context.fake) },
+      };
     });
   }
 

@@ -357,6 +357,7 @@ export class Trainer {
       if (terms.terms.fake) bag.add('dLossFake', tf.keep(terms.terms.fake));
       const parts = [terms.total];
       for (const [k, v] of Object.entries(terms.terms)) if (k !== 'real' && k !== 'fake') bag.add(k, tf.keep(v));
+      for (const [k, v] of Object.entries(terms.metrics ?? {})) bag.add(k, tf.keep(v));
       if (realOut) {
         const acc = this.accuracy(realOut, 'real');
         if (acc) bag.add('dAccReal', tf.keep(acc));
@@ -367,7 +368,7 @@ export class Trainer {
       }
       if (real && fake && this.loss.discriminatorPenalty) {
         const penalty = this.loss.discriminatorPenalty({ discriminator: this.discriminator, real, fake, seed: this.seed() });
-        for (const [k, v] of Object.entries(penalty.terms)) bag.add(k, tf.keep(v));
+        for (const [k, v] of Object.entries({ ...penalty.terms, ...penalty.metrics })) bag.add(k, tf.keep(v));
         parts.push(penalty.total);
       }
       parts.push(...this.regularizerPenalties('discriminator', batch, bag));
@@ -386,7 +387,7 @@ export class Trainer {
       const out = this.discriminator.apply(fake, { training: this.discriminatorModeInGeneratorStep === 'training' }) as tf.Tensor;
       const terms = this.loss.generatorLoss({ fake: out });
       bag.add('gLoss', tf.keep(terms.total));
-      for (const [k, v] of Object.entries(terms.terms)) bag.add(k, tf.keep(v));
+      for (const [k, v] of Object.entries({ ...terms.terms, ...terms.metrics })) bag.add(k, tf.keep(v));
       const parts = replaced ? [] : [terms.total];
       parts.push(...this.regularizerPenalties('generator', { real: lastReal, fake }, bag));
       return (parts.length === 1 ? parts[0] : tf.addN(parts)) as tf.Scalar;

@@ -83,6 +83,13 @@ describe('diagnose signals', () => {
     expect(diagnose(curve(10, () => ({}))).verdict).toBe('undetermined');
     const critic = curve(200, (i) => ({ dAccReal: NaN, dAccFake: NaN, gLoss: -i * 5 }));
     expect(diagnose(critic).findings[0].signal).toBe('critic-divergence');
+    // A critic whose score gap exceeds the samples' distance breaks the 1-Lipschitz bound its penalty enforces.
+    const gap = (ratio: number) => (i: number) => ({ dAccReal: NaN, dAccFake: NaN, dLossReal: -ratio * 25 + noise(i), dLossFake: 0, gLoss: 0, realFakeDistance: 25 });
+    const steep = diagnose(curve(200, gap(4)));
+    expect(steep.verdict).toBe('convergence-failure');
+    expect(steep.findings.find((f) => f.signal === 'critic-not-lipschitz')!.value).toBeCloseTo(4, 1);
+    expect(diagnose(curve(200, gap(0.4))).findings.some((f) => f.signal === 'critic-not-lipschitz')).toBe(false);
+    expect(diagnose(curve(200, gap(4)), { thresholds: { criticLipschitzRatio: 5 } }).verdict).not.toBe('convergence-failure');
     const steady = curve(200, (i) => ({ gLoss: 0.8 + noise(i) }));
     expect(diagnose(steady).verdict).toBe('stable');
     expect(diagnose(steady, { thresholds: { stableGeneratorLoss: [2, 3] } }).verdict).toBe('undetermined');

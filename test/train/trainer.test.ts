@@ -271,6 +271,9 @@ describe('Trainer inputs and options', () => {
     expect(t.discriminatorStep).toBe('combined');
     const h = await run(2, t);
     expect(h.records[0].gradientPenalty).toBeGreaterThanOrEqual(0);
+    // Logged with the loss, not part of it: the paired samples' distance (4x4 images in [-1, 1]: at most 8).
+    expect(h.records[0].realFakeDistance).toBeGreaterThan(0);
+    expect(h.records[0].realFakeDistance).toBeLessThanOrEqual(8);
     expect(Number.isNaN(h.records[0].dAccReal)).toBe(true);
     expectCode(() => trainer({ loss: new WGANGP(), discriminatorStep: 'separate' }), 'INCOMPATIBLE_OPTIONS');
   });
