@@ -15,6 +15,12 @@ export interface LearningCurvesOptions {
   accuracies?: string[];
   /** Plot a moving average over this many iterations instead of raw values. @defaultValue 1 */
   smoothing?: number;
+  /**
+   * For WGAN-GP logs (with `realFakeDistance`), a third panel with the critic's
+   * score gap over the real-fake distance and the 1-Lipschitz bound at 1,
+   * which `diagnose`'s `critic-not-lipschitz` signal reads. @defaultValue true
+   */
+  lipschitz?: boolean;
 }
 
 /** A Vega-Lite specification (plain JSON). */
@@ -26,6 +32,7 @@ const LABELS: Record<string, string> = {
   gLoss: 'G loss',
   dAccReal: 'D accuracy (real)',
   dAccFake: 'D accuracy (fake)',
+  lipschitzRatio: 'gap / distance',
 };
 
 function longFormat(records: IterationRecord[], columns: string[], smoothing: number): { iteration: number; series: string; value: number }[] {
@@ -48,6 +55,12 @@ function longFormat(records: IterationRecord[], columns: string[], smoothing: nu
     }
   }
   return out;
+}
+
+/** |mean D(real) − mean D(fake)| over the mean real-fake distance, for critics that log the distance. */
+function lipschitzRatio(r: IterationRecord): IterationRecord {
+  const d = r.realFakeDistance;
+  return { ...r, lipschitzRatio: Number.isFinite(d) && d > 0 ? Math.abs(r.dLossReal + r.dLossFake) / d : NaN };
 }
 
 /**
@@ -83,6 +96,12 @@ export function learningCurvesSpec(history: History | IterationRecord[], options
   });
   const panels = [panel(lossData, 'Losses', 'loss')];
   if (accData.length > 0) panels.push(panel(accData, 'Discriminator accuracy', 'accuracy', [0, 1]));
+  const ratios = options.lipschitz === false ? [] : longFormat(records.map(lipschitzRatio), ['lipschitzRatio'], smoothing);
+  if (ratios.length > 0) {
+    const { title, width: w, height: h, ...line } = panel(ratios, "Critic's Lipschitz ratio (1-Lipschitz bound: 1)", 'ratio') as Record<string, unknown>;
+    const bound = { data: { values: [{ bound: 1 }] }, mark: { type: 'rule', strokeDash: [4, 4], color: '#888' }, encoding: { y: { field: 'bound', type: 'quantitative' } } };
+    panels.push({ title, width: w, height: h, layer: [line, bound] });
+  }
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     ...(options.title ? { title: { text: options.title, fontSize: 15 } } : {}),

@@ -57,6 +57,25 @@ describe('diagnose on the full-scale B1 run (seed 1)', () => {
   });
 });
 
+/** A committed run's per-iteration log (test/fixtures, copied from docs/experiments). */
+function fixture(name: string): IterationRecord[] {
+  return History.fromCSV(readFileSync(new URL(`../fixtures/${name}-history.csv`, import.meta.url), 'utf8')).records;
+}
+
+describe("diagnose on the WGAN-GP run with the source's batch-normalised critic (D, 300 iterations, seed 1)", () => {
+  it('reads its runaway scores as a critic the penalty no longer controls, which the |G|-level rule missed', () => {
+    const records = fixture('wgan-gp-batch-critic');
+    const d = diagnose(records);
+    expect(d.verdict).toBe('convergence-failure');
+    const f = d.findings.find((x) => x.signal === 'critic-not-lipschitz')!;
+    expect(f.value).toBeGreaterThan(3); // the figure: the gap sits at 3-10 times the distance from iteration ~35 on
+    // |G| swings between ~80 and ~250 rather than climbing steadily, so the older rule stays silent.
+    expect(d.findings.some((x) => x.signal === 'critic-divergence')).toBe(false);
+    // The first 30 iterations, before the scores run away, stay under the bound.
+    expect(diagnose(records.slice(0, 30)).findings.some((x) => x.signal === 'critic-not-lipschitz')).toBe(false);
+  });
+});
+
 /** Synthetic records: f(i) gives the columns of iteration i. */
 function curve(n: number, f: (i: number) => Partial<IterationRecord>): IterationRecord[] {
   return Array.from({ length: n }, (_, k) => ({ iteration: k + 1, epoch: 0, dLossReal: 0.7, dLossFake: 0.7, gLoss: 0.8, dAccReal: 0.6, dAccFake: 0.6, ...f(k + 1) }));

@@ -92,6 +92,20 @@ describe('file and chart hooks', () => {
     expect(both.vconcat).toHaveLength(2);
     const critic = learningCurvesSpec([rec(1, NaN), rec(2, NaN)]) as { vconcat: unknown[] };
     expect(critic.vconcat).toHaveLength(1);
+    // A WGAN-GP log adds the Lipschitz panel: |dLossReal + dLossFake| / realFakeDistance, with the bound at 1.
+    const gp = [
+      { ...rec(1, NaN), dLossReal: -30, dLossFake: 10, realFakeDistance: 10 },
+      { ...rec(2, NaN), dLossReal: -5, dLossFake: 8, realFakeDistance: 20 },
+    ];
+    const spec = learningCurvesSpec(gp) as { vconcat: { layer?: { data: { values: { value?: number; bound?: number }[] } }[] }[] };
+    expect(spec.vconcat).toHaveLength(2);
+    const [line, bound] = spec.vconcat[1].layer!;
+    const values = line.data.values.map((v) => v.value!);
+    expect(values).toHaveLength(2);
+    expect(values[0]).toBeCloseTo(2, 10);
+    expect(values[1]).toBeCloseTo(0.15, 10);
+    expect(bound.data.values[0].bound).toBe(1);
+    expect((learningCurvesSpec(gp, { lipschitz: false }) as { vconcat: unknown[] }).vconcat).toHaveLength(1);
   });
 
   it('writeFileAtomic leaves no temporary file and replaces the target whole', async () => {
