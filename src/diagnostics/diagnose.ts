@@ -195,7 +195,9 @@ const fmt = (v: number): string => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs
  * columns written by {@link DiversityProbe}, or values passed in options, NDB included).
  *
  * - `convergence-failure`: D losses collapse to ~0 and stay, D accuracy is
- *   pinned at 100%, G loss rises without end, a critic diverges, or a loss is NaN.
+ *   pinned at 100%, G loss rises without end, a critic diverges (its scores
+ *   run away, or its real-fake score gap exceeds the samples' distance, which
+ *   no 1-Lipschitz critic can), or a loss is NaN.
  * - `mode-collapse`: few distinct samples (low mean pairwise distance),
  *   near-duplicates (low nearest-neighbour ratio) or diverging NDB bins;
  *   without those, an oscillating G loss while D spots nearly every fake.
