@@ -1,6 +1,6 @@
 import { GanHacksError } from '../errors/index.js';
 import { History, type IterationRecord } from '../train/history.js';
-import { dominantPeriod, mean, trend } from './stats.js';
+import { dominantPeriod, finite, lipschitzRatio, mean, trend } from './stats.js';
 import { BCE_BANDS } from '../losses/bands.js';
 import type { GanLoss } from '../losses/types.js';
 
@@ -324,8 +324,7 @@ export function diagnose(history: History | IterationRecord[], options: Diagnose
         message: `|G loss| grew to ${fmt(tail)} over ${span} (threshold ${t.criticDivergenceLevel}, correlation with time ${fmt(gt.correlation)}): the critic diverges.`,
       });
     }
-    const distance = col('realFakeDistance');
-    const ratios = w.map((r, i) => Math.abs(r.dLossReal + r.dLossFake) / distance[i]).filter(Number.isFinite);
+    const ratios = finite(w.map(lipschitzRatio));
     if (ratios.length >= t.minIterations) {
       const ratio = mean(ratios);
       if (ratio > t.criticLipschitzRatio) {

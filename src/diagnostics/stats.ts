@@ -74,3 +74,13 @@ export function dominantPeriod(y: number[], minLag: number, maxLag: number): { p
   }
   return best;
 }
+
+/**
+ * A critic's score gap over the distance of the samples it scored, for one
+ * logged iteration: |dLossReal + dLossFake| / realFakeDistance (NaN without
+ * the distance). A 1-Lipschitz critic stays at or below 1.
+ */
+export function lipschitzRatio(record: { dLossReal: number; dLossFake: number; realFakeDistance?: number }): number {
+  const d = record.realFakeDistance;
+  return d !== undefined && Number.isFinite(d) && d > 0 ? Math.abs(record.dLossReal + record.dLossFake) / d : NaN;
+}

@@ -5,6 +5,7 @@ import { gradientPenalty } from './gradientPenalty.js';
 import { enableSecondOrderGradients } from './secondOrder.js';
 import { assertFiniteNumber } from '../internal/validate.js';
 import { GanHacksError } from '../errors/index.js';
+import { layersOf } from '../internal/layers.js';
 
 /** Options of {@link WGANGP}. */
 export interface WGANGPOptions {
@@ -21,10 +22,8 @@ const warnedCritics = new WeakSet<object>();
 
 /** Whether a model contains a batch normalisation layer, nested models included. */
 export function containsBatchNorm(model: tf.LayersModel): boolean {
-  return model.layers.some((layer) => {
-    if (layer.getClassName() === 'BatchNormalization') return true;
-    return layer instanceof tf.LayersModel ? containsBatchNorm(layer) : false;
-  });
+  for (const layer of layersOf(model)) if (layer.getClassName() === 'BatchNormalization') return true;
+  return false;
 }
 
 /** Mean Euclidean distance between row i of `a` and row i of `b` (samples flattened). */

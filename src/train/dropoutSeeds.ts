@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
+import { layersOf } from '../internal/layers.js';
 
 /** Where a seeded dropout layer takes the seed of its next mask from. */
 const SEED_SOURCE = Symbol('gan-hacks.dropoutSeedSource');
@@ -11,13 +12,6 @@ interface SeedableLayer {
   seed?: number;
   call: (...args: CallArgs) => ReturnType<tf.layers.Layer['call']>;
   [SEED_SOURCE]?: () => number;
-}
-
-function* layersOf(model: tf.LayersModel): Generator<tf.layers.Layer> {
-  for (const layer of model.layers) {
-    if (layer instanceof tf.LayersModel) yield* layersOf(layer);
-    else yield layer;
-  }
 }
 
 /**

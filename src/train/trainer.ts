@@ -356,8 +356,7 @@ export class Trainer {
       if (terms.terms.real) bag.add('dLossReal', tf.keep(terms.terms.real));
       if (terms.terms.fake) bag.add('dLossFake', tf.keep(terms.terms.fake));
       const parts = [terms.total];
-      for (const [k, v] of Object.entries(terms.terms)) if (k !== 'real' && k !== 'fake') bag.add(k, tf.keep(v));
-      for (const [k, v] of Object.entries(terms.metrics ?? {})) bag.add(k, tf.keep(v));
+      for (const [k, v] of Object.entries({ ...terms.terms, ...terms.metrics })) if (k !== 'real' && k !== 'fake') bag.add(k, tf.keep(v));
       if (realOut) {
         const acc = this.accuracy(realOut, 'real');
         if (acc) bag.add('dAccReal', tf.keep(acc));
@@ -685,16 +684,10 @@ export class Trainer {
     checkEncoded('discriminator optimizer', checkpoint.optimizers?.discriminator?.specs, checkpoint.optimizers?.discriminator?.data);
     const gWeights = artifactWeights('generator', checkpoint.generator);
     const dWeights = artifactWeights('discriminator', checkpoint.discriminator);
-    let regTensors: tf.Tensor[] = [];
     const toFree = [...gWeights, ...dWeights];
     try {
-      regTensors = this.decodeRegularizers(checkpoint);
-    } catch (e) {
-      tf.dispose(toFree);
-      throw e;
-    }
-    toFree.push(...regTensors);
-    try {
+      const regTensors = this.decodeRegularizers(checkpoint);
+      toFree.push(...regTensors);
       for (const [model, weights] of [
         [this.generator, gWeights],
         [this.discriminator, dWeights],

@@ -1,5 +1,6 @@
 import type { History, IterationRecord } from '../train/history.js';
 import { GanHacksError } from '../errors/index.js';
+import { lipschitzRatio } from '../diagnostics/stats.js';
 
 /** Options of {@link learningCurvesSpec}. */
 export interface LearningCurvesOptions {
@@ -57,12 +58,6 @@ function longFormat(records: IterationRecord[], columns: string[], smoothing: nu
   return out;
 }
 
-/** |mean D(real) − mean D(fake)| over the mean real-fake distance, for critics that log the distance. */
-function lipschitzRatio(r: IterationRecord): IterationRecord {
-  const d = r.realFakeDistance;
-  return { ...r, lipschitzRatio: Number.isFinite(d) && d > 0 ? Math.abs(r.dLossReal + r.dLossFake) / d : NaN };
-}
-
 /**
  * The source's two-panel learning-curve figure as a Vega-Lite spec: D loss
  * on real and fake and G loss on top, D accuracy on real and fake below
@@ -96,7 +91,7 @@ export function learningCurvesSpec(history: History | IterationRecord[], options
   });
   const panels = [panel(lossData, 'Losses', 'loss')];
   if (accData.length > 0) panels.push(panel(accData, 'Discriminator accuracy', 'accuracy', [0, 1]));
-  const ratios = options.lipschitz === false ? [] : longFormat(records.map(lipschitzRatio), ['lipschitzRatio'], smoothing);
+  const ratios = options.lipschitz === false ? [] : longFormat(records.map((r) => ({ ...r, lipschitzRatio: lipschitzRatio(r) })), ['lipschitzRatio'], smoothing);
   if (ratios.length > 0) {
     const { title, width: w, height: h, ...line } = panel(ratios, "Critic's Lipschitz ratio (1-Lipschitz bound: 1)", 'ratio') as Record<string, unknown>;
     const bound = { data: { values: [{ bound: 1 }] }, mark: { type: 'rule', strokeDash: [4, 4], color: '#888' }, encoding: { y: { field: 'bound', type: 'quantitative' } } };
