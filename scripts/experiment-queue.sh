@@ -7,7 +7,8 @@
 # only at the end. Every run checkpoints each epoch under runs/checkpoints/, so a queue stopped
 # mid-run resumes it where it was.
 # Usage: [ROWS="b1-stable b3-bn ..."] bash scripts/experiment-queue.sh [plan]   plan: full (default: C, D, E and B3 with batch norm,
-# then B seeds 1-5) | b SEEDS... | cde | c | d-long (the layer-normalised critic for 3,000 iterations)
+# then B seeds 1-5) | b SEEDS... | cde | c | d-long (the layer-normalised critic for 3,000 iterations;
+# D_ITERATIONS=N ends it at N instead, resuming from the same checkpoints)
 set -u
 THREADS=${THREADS:-2}
 PARALLEL=${PARALLEL:-1}
@@ -52,7 +53,7 @@ case "$plan" in
   c) jobs=$(cde_jobs | grep examples/monitoring) ;;
   d-long)
     out=docs/experiments/wgan-gp/layer-critic-long
-    [ -f "$out/summary.json" ] || jobs="npx tsx examples/wgan-gp/wgan-gp.ts --critic layer --scale reduced --iterations 3000 --seed 1 --threads $THREADS --out $out --checkpoints runs/checkpoints/wgan-gp-layer-long --save-generator runs/wgan-gp/layer-long/generator > runs/logs/wgan-gp-layer-long.log 2>&1" ;;
+    [ -f "$out/summary.json" ] || jobs="npx tsx examples/wgan-gp/wgan-gp.ts --critic layer --scale reduced --iterations ${D_ITERATIONS:-3000} --seed 1 --threads $THREADS --out $out --checkpoints runs/checkpoints/wgan-gp-layer-long --save-generator runs/wgan-gp/layer-long/generator > runs/logs/wgan-gp-layer-long.log 2>&1" ;;
   *) jobs="$(cde_jobs with-b3-bn)"$'\n'"$(b_jobs 1 2 3 4 5)" ;;
 esac
 printf '%s\n' "$jobs" | grep -v '^$' | awk '!seen[$0]++' | xargs -P "$PARALLEL" -I{} bash -c '{}'
