@@ -80,6 +80,30 @@ describe('diagnose on the WGAN-GP runs of D (300 iterations, seed 1)', () => {
     expect(d.findings.some((x) => x.signal === 'critic-not-lipschitz' || x.signal === 'critic-divergence')).toBe(false);
     expect(d.verdict).not.toBe('convergence-failure');
   });
+
+  // The layer-normalised critic's 1,800-iteration run (columns diagnose reads, 6 significant digits): G's
+  // loss swings between -20 and +19 with the critic terms mirroring it, a level drift, not a divergence.
+  it('finds no critic failure in any 300-iteration window of the layer-normalised critic trained for 1,800 iterations', () => {
+    const records = fixture('wgan-gp-layer-critic-long');
+    expect(records).toHaveLength(1800);
+    for (let end = 300; end <= 1800; end += 300) {
+      const d = diagnose(records.slice(0, end));
+      expect(d.findings.filter((f) => f.suggests === 'convergence-failure' && f.severity === 'failure').map((f) => f.signal)).toEqual([]);
+    }
+    // The bound is checked on these windows (realFakeDistance is logged from 421): at a tenth of the distance
+    // (ratios 10 times as high, 1.1-2.6 on average) the last window fails it.
+    const shrunk = records.map((r) => ({ ...r, realFakeDistance: r.realFakeDistance / 10 }));
+    expect(diagnose(shrunk).findings.map((f) => f.signal)).toContain('critic-not-lipschitz');
+  });
+
+  it("calls its final generator mode collapse on the bins JS alone (it drops 0s, 2s and 8s), and stable without NDB", () => {
+    const records = fixture('wgan-gp-layer-critic-long');
+    const measured = { diversity: 0.8635, nearestNeighborRatio: 0.7536, ndbRatio: 0.76 }; // its summary.json
+    const d = diagnose(records, { ...measured, ndbJsDivergence: 0.2483 });
+    expect(d.verdict).toBe('mode-collapse');
+    expect(d.findings.filter((f) => f.severity === 'failure').map((f) => f.signal)).toEqual(['ndb-bins-diverge']);
+    expect(diagnose(records, { ...measured, ndbJsDivergence: 0.1 }).verdict).toBe('stable');
+  });
 });
 
 /** Synthetic records: f(i) gives the columns of iteration i. */
