@@ -4,6 +4,7 @@
  * loss over that span, and the first iteration from the peak on where G's loss is back below 2 (the
  * breakout; "none" when the win never ends). `npx tsx scripts/early-phase.ts [ROW...]` (default b1 b3).
  */
+import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readHistory } from './rediagnose.js';
@@ -15,7 +16,8 @@ const BROKEN_OUT = 2;
 const rows = process.argv.slice(2);
 for (const row of rows.length > 0 ? rows : ['b1', 'b3']) {
   const base = join('docs/experiments/failure-modes', row);
-  const seeds = (await readdir(base)).filter((d) => d.startsWith('seed-')).sort();
+  // A seed folder without history.csv is a run still under way.
+  const seeds = (await readdir(base)).filter((d) => d.startsWith('seed-') && existsSync(join(base, d, 'history.csv'))).sort();
   for (const seed of seeds) {
     const records = (await readHistory(join(base, seed))).records;
     const early = records.filter((r) => r.iteration <= WINDOW);
