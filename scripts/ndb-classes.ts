@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { imageGrid, loadMnist, ndb, sampleLatent } from 'gan-hacks';
 import { loadModel, writePng } from 'gan-hacks/node';
+import { nearestCenters } from '../src/metrics/kmeans.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -44,11 +45,9 @@ const result = ndb(images, fake, { bins, seed });
 if (values.grid) await writePng(values.grid, imageGrid(fake.slice(0, 100), { columns: 10 }));
 console.log(`${n} real, ${n} generated: NDB ${result.ndb}/${result.bins} (${result.ndbRatio.toFixed(2)}), bins JS ${result.jsDivergence.toFixed(3)}`);
 
-// Bin of each reference sample: its nearest centre, the rule ndb() uses for both sets.
-const centres = tf.tensor2d(result.centroids);
+// Bin of each reference sample, by the function ndb() itself assigns bins with.
 const flat = images.reshape([n, -1]) as tf.Tensor2D;
-const d2 = flat.square().sum(1, true).sub(flat.matMul(centres, false, true).mul(2)).add(centres.square().sum(1).expandDims(0));
-const binOf = await d2.argMin(1).data();
+const binOf = nearestCenters(flat, Float32Array.from(result.centroids.flat()), result.bins);
 const labelOf = await labels.data();
 const counts = Array.from({ length: result.bins }, () => new Array<number>(10).fill(0));
 binOf.forEach((b, i) => counts[b][labelOf[i]]++);
@@ -83,4 +82,4 @@ if (values.centroids) {
   picture.dispose();
 }
 generator.dispose();
-tf.dispose([images, labels, z, fake, centres, flat, d2]);
+tf.dispose([images, labels, z, fake, flat]);

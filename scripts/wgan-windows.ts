@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { History, type HistoryJSON } from 'gan-hacks';
-import { lipschitzRatio } from '../src/diagnostics/stats.js';
+import { lipschitzRatio, mean } from '../src/diagnostics/stats.js';
 import { readHistory } from './rediagnose.js';
 
 const [dir, windowArg] = process.argv.slice(2);
@@ -20,7 +20,6 @@ const history = existsSync(join(dir, 'history.csv'))
   ? await readHistory(dir)
   : History.fromJSON((JSON.parse(await readFile(join(dir, 'trainer.json'), 'utf8')) as { state: { history: HistoryJSON } }).state.history);
 
-const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 const fmt = (x: number, digits = 1): string => (Number.isFinite(x) ? x.toFixed(digits) : '-');
 const records = history.records;
 for (let start = 0; start < records.length; start += size) {

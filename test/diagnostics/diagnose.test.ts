@@ -96,7 +96,7 @@ describe('diagnose on the WGAN-GP runs of D (300 iterations, seed 1)', () => {
     expect(diagnose(shrunk).findings.map((f) => f.signal)).toContain('critic-not-lipschitz');
   });
 
-  it("calls its final generator mode collapse on the bins JS alone (it drops 0s, 2s and 8s), and stable without NDB", () => {
+  it("calls its final generator mode collapse on the bins JS alone (it drops 0s, 2s and 8s), and stable with a bins JS under the threshold", () => {
     const records = fixture('wgan-gp-layer-critic-long');
     const measured = { diversity: 0.8635, nearestNeighborRatio: 0.7536, ndbRatio: 0.76 }; // its summary.json
     const d = diagnose(records, { ...measured, ndbJsDivergence: 0.2483 });
