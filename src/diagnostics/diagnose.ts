@@ -1,5 +1,5 @@
 import { GanHacksError } from '../errors/index.js';
-import { History, type IterationRecord } from '../train/history.js';
+import { History, type IterationRecord } from '../history/index.js';
 import { dominantPeriod, finite, lipschitzRatio, mean, trend } from './stats.js';
 import { BCE_BANDS } from '../losses/bands.js';
 import type { GanLoss } from '../losses/types.js';

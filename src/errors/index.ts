@@ -12,6 +12,7 @@ export type GanHacksErrorCode =
   | 'MISSING_PEER'
   | 'BACKEND_UNAVAILABLE'
   | 'CHECKPOINT_INVALID'
+  | 'CHECKPOINT_WRITE'
   | 'FILE_FORMAT'
   | 'TRAINING_STATE';
 

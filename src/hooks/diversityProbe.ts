@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Hook, TrainState } from '../train/hooks.js';
-import type { IterationRecord } from '../train/history.js';
+import type { IterationRecord } from '../history/index.js';
 import { meanPairwiseDistance, medianNearestNeighborDistance } from '../metrics/diversity.js';
 import { sampleLatent, type LatentDistribution } from '../data/latent.js';
 import { assertPositiveInteger } from '../internal/validate.js';

@@ -1,6 +1,6 @@
 import { diagnose, type DiagnoseOptions, type Verdict } from '../diagnostics/diagnose.js';
 import type { Hook, TrainState } from '../train/hooks.js';
-import type { IterationRecord } from '../train/history.js';
+import type { IterationRecord } from '../history/index.js';
 import { assertPositiveInteger } from '../internal/validate.js';
 
 /** Options of {@link EarlyStopping}. */

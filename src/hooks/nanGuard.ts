@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Hook, TrainState } from '../train/hooks.js';
-import type { IterationRecord } from '../train/history.js';
+import type { IterationRecord } from '../history/index.js';
 
 /** Options of {@link NaNGuard}. */
 export interface NaNGuardOptions {

@@ -85,3 +85,36 @@ export function assertAllFinite(name: string, t: tf.Tensor): void {
     );
   }
 }
+
+/**
+ * Upper bounds on counts that would otherwise run for minutes or exhaust
+ * memory (a mistyped `1e9`). Documented in CONTRIBUTING.md and each
+ * function's TSDoc; raising one is a deliberate change.
+ */
+export const LIMITS = {
+  /** Samples drawn or generated in one call (latents, generate, metrics sample counts). */
+  samples: 1_048_576,
+  /** Samples per training iteration. */
+  batchSize: 65_536,
+  /** Iterations of one fit. */
+  iterations: 100_000_000,
+} as const;
+
+/** Refuses a count above its documented cap. */
+export function assertAtMost(name: string, value: number, max: number, hint = ''): void {
+  if (value > max) {
+    throw new GanHacksError('INVALID_RANGE', `${name} must be at most ${max}, got ${show(value)}.${hint ? ` ${hint}` : ''}`);
+  }
+}
+
+/**
+ * The one way an options argument is read: `undefined` and `null` mean "all
+ * defaults", anything else must be a plain object.
+ */
+export function optionsObject<T extends object>(name: string, value: T | null | undefined): Partial<T> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value) || value instanceof tf.Tensor) {
+    throw new GanHacksError('INVALID_ARGUMENT', `${name}: options must be an object, got ${Array.isArray(value) ? 'an array' : show(value)}.`);
+  }
+  return value;
+}

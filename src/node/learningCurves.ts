@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Hook, TrainState } from '../train/hooks.js';
-import type { History } from '../train/history.js';
+import type { History } from '../history/index.js';
 import { renderLearningCurvesSvg, type LearningCurvesOptions } from '../viz/learningCurves.js';
 import { svgToPng } from './png.js';
 import { writeFileAtomic } from './files.js';

@@ -1,7 +1,7 @@
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Hook, TrainState } from '../train/hooks.js';
-import type { IterationRecord } from '../train/history.js';
+import type { IterationRecord } from '../history/index.js';
 import { writeFileAtomic } from './files.js';
 
 /** Options of {@link CsvLogger} and {@link JsonlLogger}. */

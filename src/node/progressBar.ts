@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { EpochLogs, Hook, TrainState } from '../train/hooks.js';
-import type { IterationRecord } from '../train/history.js';
+import type { IterationRecord } from '../history/index.js';
 
 /** Options of {@link ProgressBar}. */
 export interface ProgressBarOptions {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { GanHacksError } from '../errors/index.js';
-import type { HistoryJSON } from './history.js';
+import type { HistoryJSON } from '../history/index.js';
 import type { DataCursor } from './data.js';
 import type { RngState } from '../internal/random.js';
 

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import type { History, IterationRecord } from './history.js';
+import type { EpochLogs, History, IterationRecord } from '../history/index.js';
 import type { TrainerCheckpoint } from './checkpoint.js';
 import type { GanLoss } from '../losses/types.js';
 
@@ -45,8 +45,7 @@ export interface GeneratorStepEvent {
   batchSize: number;
 }
 
-/** Per-epoch means of the iteration records, passed to {@link Hook.onEpochEnd}. */
-export type EpochLogs = Record<string, number>;
+export type { EpochLogs };
 
 /** A hook's return: nothing, or a promise the Trainer awaits. */
 export type Awaitable = void | Promise<void>;

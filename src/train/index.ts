@@ -6,8 +6,8 @@ export {
   type DiscriminatorStepMode,
   type DiscriminatorMode,
 } from './trainer.js';
-export { History, type IterationRecord, type HistoryJSON } from './history.js';
-export { HOOK_METHODS, type Awaitable, type Hook, type TrainState, type DiscriminatorStepEvent, type GeneratorStepEvent, type EpochLogs } from './hooks.js';
+export { History, type IterationRecord, type HistoryJSON } from '../history/index.js';
+export { HOOK_METHODS, type Awaitable, type Hook, type TrainState, type DiscriminatorStepEvent, type GeneratorStepEvent } from './hooks.js';
 export type { TrainingData, DataCursor } from './data.js';
 export type { LabelHacks, LabelTransform } from './labels.js';
 export { dcganAdam, type DcganAdamOptions } from './optimizers.js';

@@ -8,7 +8,7 @@ import { createStatefulRng, nextSeed, type StatefulRng } from '../internal/rando
 import { seedDropout } from './dropoutSeeds.js';
 import type { LatentDistribution } from '../data/latent.js';
 import { sampleLatent } from '../data/latent.js';
-import { History, type IterationRecord } from './history.js';
+import { History, type IterationRecord } from '../history/index.js';
 import type { Hook, TrainState } from './hooks.js';
 import { IterableBatchSource, TensorBatchSource, type BatchSource, type TrainingData } from './data.js';
 import { applyLabelHacks, hasLabelHacks, validateLabelHacks, type LabelHacks } from './labels.js';

@@ -1,4 +1,4 @@
-import type { History, IterationRecord } from '../train/history.js';
+import type { History, IterationRecord } from '../history/index.js';
 import { GanHacksError } from '../errors/index.js';
 import { lipschitzRatio } from '../diagnostics/stats.js';
 

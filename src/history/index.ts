@@ -1,5 +1,4 @@
 import { GanHacksError } from '../errors/index.js';
-import type { EpochLogs } from './hooks.js';
 
 /**
  * One iteration's record: the losses, accuracies and every named loss term,
@@ -23,6 +22,9 @@ export interface IterationRecord {
   /** Any other named value. */
   [name: string]: number;
 }
+
+/** Per-epoch means of the iteration records (what `onEpochEnd` receives). */
+export type EpochLogs = Record<string, number>;
 
 /** The JSON form of a {@link History}. */
 export interface HistoryJSON {
