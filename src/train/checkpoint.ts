@@ -54,6 +54,22 @@ export interface TrainerCheckpoint {
   state: TrainerStateJSON;
 }
 
+/**
+ * Anything that can hand the Trainer a checkpoint to resume from: a folder
+ * reader in Node (`gan-hacks/node`'s `Checkpoint` hook and `checkpointFolder`),
+ * an IndexedDB store in a browser.
+ *
+ * @example
+ * ```ts
+ * const source: CheckpointSource = { load: () => loadCheckpoint('runs/b1/checkpoints') };
+ * await trainer.resume(source);
+ * ```
+ */
+export interface CheckpointSource {
+  /** Reads the checkpoint to resume from (the latest complete one, for a folder). */
+  load(): Promise<TrainerCheckpoint>;
+}
+
 /** Captures a model's artifacts (topology and weights) without touching any storage. */
 export async function modelArtifacts(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
   let captured: tf.io.ModelArtifacts | undefined;

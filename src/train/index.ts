@@ -12,4 +12,4 @@ export type { TrainingData, DataCursor } from './data.js';
 export type { LabelHacks, LabelTransform } from './labels.js';
 export { dcganAdam, type DcganAdamOptions } from './optimizers.js';
 export type { RngState } from '../internal/random.js';
-export { CHECKPOINT_VERSION, type TrainerCheckpoint, type TrainerStateJSON, type EncodedWeights, type RegularizerStateJSON } from './checkpoint.js';
+export { CHECKPOINT_VERSION, type TrainerCheckpoint, type CheckpointSource, type TrainerStateJSON, type EncodedWeights, type RegularizerStateJSON } from './checkpoint.js';
