@@ -118,3 +118,46 @@ export function optionsObject<T extends object>(name: string, value: T | null | 
   }
   return value;
 }
+
+/** Refuses anything but `true` or `false`. */
+export function assertBoolean(name: string, value: unknown): asserts value is boolean {
+  if (typeof value !== 'boolean') {
+    throw new GanHacksError('INVALID_ARGUMENT', `${name} must be true or false, got ${show(value)}.`);
+  }
+}
+
+/** A finite number ≥ 0 (weights, penalties, thresholds). */
+export function assertNonNegative(name: string, value: number): void {
+  assertFiniteNumber(name, value);
+  if (value < 0) throw new GanHacksError('INVALID_RANGE', `${name} must be >= 0, got ${show(value)}.`);
+}
+
+/**
+ * A live, non-empty float32 tensor (what a model outputs or takes): empty
+ * tensors are `INVALID_SHAPE` (their mean is NaN), other dtypes `INVALID_ARGUMENT`.
+ */
+export function assertFloatTensor(name: string, value: unknown): asserts value is tf.Tensor {
+  assertTensor(name, value);
+  if (value.size === 0) {
+    throw new GanHacksError('INVALID_SHAPE', `${name} is empty (shape [${value.shape.join(', ')}]); pass at least one value.`);
+  }
+  if (value.dtype !== 'float32') {
+    throw new GanHacksError('INVALID_ARGUMENT', `${name} must be a float32 tensor, got dtype ${value.dtype}; convert it with .toFloat().`);
+  }
+}
+
+/** A tf.LayersModel (a model built with tf.sequential / tf.model, or loaded). */
+export function assertLayersModel(name: string, value: unknown): asserts value is tf.LayersModel {
+  if (!(value instanceof tf.LayersModel)) {
+    throw new GanHacksError('INVALID_ARGUMENT', `${name} must be a tf.LayersModel, got ${value === null ? 'null' : typeof value}.`);
+  }
+}
+
+const warnedDeprecations = new Set<string>();
+
+/** Prints a deprecation message once per `key` (one per old signature, not per call). */
+export function warnDeprecated(key: string, message: string): void {
+  if (warnedDeprecations.has(key)) return;
+  warnedDeprecations.add(key);
+  console.warn(`[gan-hacks] deprecated: ${message}`);
+}
