@@ -161,3 +161,31 @@ export function warnDeprecated(key: string, message: string): void {
   warnedDeprecations.add(key);
   console.warn(`[gan-hacks] deprecated: ${message}`);
 }
+
+/** A non-empty string (paths, names, titles). */
+export function assertNonEmptyString(name: string, value: unknown): asserts value is string {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new GanHacksError('INVALID_ARGUMENT', `${name} must be a non-empty string, got ${value === '' ? 'an empty string' : show(value)}.`);
+  }
+}
+
+/** A function (callbacks in options). */
+export function assertFunction(name: string, value: unknown): void {
+  if (typeof value !== 'function') {
+    throw new GanHacksError('INVALID_ARGUMENT', `${name} must be a function, got ${value === null ? 'null' : typeof value}.`);
+  }
+}
+
+/**
+ * A live, non-empty tensor of numbers (float32, int32 or bool): string and
+ * complex tensors are `INVALID_ARGUMENT`, empty ones `INVALID_SHAPE`.
+ */
+export function assertNumericTensor(name: string, value: unknown): asserts value is tf.Tensor {
+  assertTensor(name, value);
+  if (value.dtype === 'string' || value.dtype === 'complex64') {
+    throw new GanHacksError('INVALID_ARGUMENT', `${name} must hold numbers, got a ${value.dtype} tensor.`);
+  }
+  if (value.size === 0) {
+    throw new GanHacksError('INVALID_SHAPE', `${name} is empty (shape [${value.shape.join(', ')}]); pass at least one value.`);
+  }
+}
