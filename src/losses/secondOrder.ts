@@ -35,7 +35,22 @@ export function tileGradient(dy: tf.Tensor, xShape: readonly number[], reps: rea
  * Registers zero gradients for the comparison ops that lack one, so that
  * gradients of gradients work (needed by {@link gradientPenalty}), and replaces
  * tfjs's Tile gradient with an equal one that runs in one reshape and sum per
- * tiled axis instead of one slice per tile. Idempotent.
+ * tiled axis instead of one slice per tile.
+ *
+ * This is a global change to tfjs's gradient registry, made explicitly and
+ * only here: idempotent (later calls do nothing), and never undone. Comparison
+ * ops that already have a gradient (registered by tfjs or by you) are left as
+ * they are. {@link gradientPenalty} calls it before it records the critic, so
+ * `WGANGP` and the Trainer need no call; call it yourself before recording
+ * ops whose gradients of gradients you take in your own code. tfjs binds an
+ * op's gradient when the op is recorded, so ops recorded before the call keep
+ * the old gradients.
+ *
+ * @example
+ * ```ts
+ * enableSecondOrderGradients();
+ * const hessianVector = tf.grad((x) => tf.grad((y) => tf.leakyRelu(y).square().sum())(x).sum())(input);
+ * ```
  */
 export function enableSecondOrderGradients(): void {
   if (registered) return;

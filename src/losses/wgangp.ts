@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DiscriminatorLossInput, GanLoss, GeneratorLossInput, LossTerms, PenaltyContext } from './types.js';
-import { wassersteinCriticLoss } from './wgan.js';
-import { gradientPenalty } from './gradientPenalty.js';
-import { enableSecondOrderGradients } from './secondOrder.js';
-import { assertFiniteNumber } from '../internal/validate.js';
+import { criticLoss } from './wgan.js';
+import { checkCriticBatches, gradientPenalty } from './gradientPenalty.js';
+import { checkDiscriminatorInput, checkGeneratorInput } from './functional.js';
+import { assertBoolean, assertLayersModel, assertNonNegative, optionsObject } from '../internal/validate.js';
 import { GanHacksError } from '../errors/index.js';
 import { layersOf } from '../internal/layers.js';
 
@@ -20,8 +20,17 @@ export interface WGANGPOptions {
 
 const warnedCritics = new WeakSet<object>();
 
-/** Whether a model contains a batch normalisation layer, nested models included. */
+/**
+ * Whether a model contains a batch normalisation layer, nested models included.
+ *
+ * @example
+ * ```ts
+ * containsBatchNorm(dcganDiscriminator({ inputShape: [28, 28, 1], normalization: 'batch' })); // true
+ * ```
+ * @throws GanHacksError `INVALID_ARGUMENT` when `model` is not a tf.LayersModel.
+ */
 export function containsBatchNorm(model: tf.LayersModel): boolean {
+  assertLayersModel('containsBatchNorm: model', model);
   for (const layer of layersOf(model)) if (layer.getClassName() === 'BatchNormalization') return true;
   return false;
 }
@@ -43,8 +52,13 @@ export function pairDistance(a: tf.Tensor, b: tf.Tensor): tf.Scalar {
  * it with the combined discriminator step. It warns once when the critic has
  * batch normalisation: batch norm makes each sample's score depend on the
  * whole batch, so the per-sample gradient the penalty constrains is not the
- * critic's gradient any more (EXPERIMENTS.md D: the source's batch-normalised
- * critic diverged, its G loss reaching ~7,300).
+ * critic's gradient any more (docs/experiments/wgan-gp.md: the source's
+ * batch-normalised critic diverged, its G loss reaching ~7,300).
+ *
+ * Constructing it has no global effect. The penalty takes gradients of
+ * gradients, which need {@link enableSecondOrderGradients}: it is called (once,
+ * idempotently) by the first {@link gradientPenalty} computation, that is the
+ * first {@link WGANGP.discriminatorPenalty}, not by this constructor.
  *
  * @example
  * ```ts
@@ -62,23 +76,23 @@ export class WGANGP implements GanLoss {
   readonly gradientPenaltyWeight: number;
   readonly warnOnBatchNorm: boolean;
 
-  constructor(options: WGANGPOptions = {}) {
-    this.gradientPenaltyWeight = options.gradientPenaltyWeight ?? 10;
-    this.warnOnBatchNorm = options.warnOnBatchNorm ?? true;
-    // tfjs binds an op's gradient when the op is recorded, so the gradients the penalty needs must be
-    // registered before the first forward pass, not when the penalty is first computed.
-    enableSecondOrderGradients();
-    assertFiniteNumber('WGANGP: gradientPenaltyWeight', this.gradientPenaltyWeight);
-    if (this.gradientPenaltyWeight < 0) {
-      throw new GanHacksError('INVALID_RANGE', `WGANGP: gradientPenaltyWeight must be >= 0, got ${this.gradientPenaltyWeight}.`);
-    }
+  constructor(options?: WGANGPOptions | null) {
+    const o = optionsObject('WGANGP', options);
+    this.gradientPenaltyWeight = o.gradientPenaltyWeight ?? 10;
+    this.warnOnBatchNorm = o.warnOnBatchNorm ?? true;
+    assertNonNegative('WGANGP: gradientPenaltyWeight', this.gradientPenaltyWeight);
+    assertBoolean('WGANGP: warnOnBatchNorm', this.warnOnBatchNorm);
   }
 
+  /** E D(G(z)) − E D(x), validated as {@link wassersteinCriticLoss}. */
   discriminatorLoss(input: DiscriminatorLossInput): LossTerms {
-    return wassersteinCriticLoss(input);
+    checkDiscriminatorInput('wgan-gp.discriminatorLoss', input, false);
+    return criticLoss(input);
   }
 
+  /** −E D(G(z)). */
   generatorLoss(input: GeneratorLossInput): LossTerms {
+    checkGeneratorInput('wgan-gp.generatorLoss', input, false);
     return tf.tidy(() => ({ total: input.fake.mean().neg() as tf.Scalar, terms: {} }));
   }
 
@@ -90,6 +104,11 @@ export class WGANGP implements GanLoss {
    * distance, which is how {@link diagnose} tells a critic the penalty no longer controls.
    */
   discriminatorPenalty(context: PenaltyContext): LossTerms {
+    if (context === null || typeof context !== 'object') {
+      throw new GanHacksError('INVALID_ARGUMENT', 'WGANGP.discriminatorPenalty: pass { discriminator, real, fake }.');
+    }
+    assertLayersModel('WGANGP.discriminatorPenalty: discriminator', context.discriminator);
+    checkCriticBatches('WGANGP.discriminatorPenalty', context.real, context.fake);
     this.checkCritic(context.discriminator);
     return tf.tidy(() => {
       const gp = gradientPenalty(context.discriminator, context.real, context.fake, { seed: context.seed });
@@ -106,12 +125,13 @@ export class WGANGP implements GanLoss {
    * {@link WGANGP.discriminatorPenalty}; call it yourself in a custom loop.
    */
   checkCritic(critic: tf.LayersModel): void {
+    assertLayersModel('WGANGP.checkCritic: critic', critic);
     if (!this.warnOnBatchNorm || warnedCritics.has(critic) || !containsBatchNorm(critic)) return;
     warnedCritics.add(critic);
     console.warn(
       `[gan-hacks] WGANGP: the critic "${critic.name}" contains BatchNormalization. ` +
         'The gradient penalty constrains each sample\'s own gradient, but batch norm makes every score depend on the whole batch, ' +
-        'so the penalty no longer controls the critic and training tends to diverge (EXPERIMENTS.md D: G loss ~7,300 after 100 epochs). ' +
+        'so the penalty no longer controls the critic and training tends to diverge (docs/experiments/wgan-gp.md: G loss ~7,300 after 100 epochs). ' +
         "Use layer normalisation or none, e.g. dcganDiscriminator({ normalization: 'layer' }).",
     );
   }
