@@ -28,6 +28,15 @@ interface FilterGradAttrs extends ConvAttrs {
  * With few output channels (Co < 8: the 1-channel output layer of a
  * generator) XNNPACK's convolution wastes most of its tiles, so those cases
  * use a GEMM over an im2col of x or of dy instead, whichever copies fewer numbers.
+ *
+ * A kernel function (TensorInfos in and out, no tf ops): tfjs calls it for
+ * `Conv2DBackpropFilter` on `wasm` once {@link registerWasmTrainingKernels} ran.
+ *
+ * @example
+ * ```ts
+ * await initWasmBackend();
+ * const dw = tf.grad((w: tf.Tensor4D) => tf.conv2d(x, w, 2, 'same').sum())(w); // runs conv2dBackpropFilter
+ * ```
  */
 export function conv2dBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; backend: BackendWasm; attrs: tf.NamedAttrMap }): TensorInfo {
   const { inputs, backend } = args;

@@ -37,6 +37,15 @@ function axisPhase(r: number, s: number, k: number, pad: number, outCount: numbe
  * sub-kernel, flipped and with its channel axes swapped; the phases are then
  * interleaved. The native kernel instead loops over every output and tap in
  * scalar code.
+ *
+ * A kernel function (TensorInfos in and out, no tf ops): tfjs calls it for
+ * `Conv2DBackpropInput` on `wasm` once {@link registerWasmTrainingKernels} ran.
+ *
+ * @example
+ * ```ts
+ * await initWasmBackend();
+ * const y = tf.conv2dTranspose(x, w, [64, 28, 28, 32], 2, 'same'); // runs conv2dBackpropInput
+ * ```
  */
 export function conv2dBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backend: BackendWasm; attrs: tf.NamedAttrMap }): TensorInfo {
   const { inputs, backend } = args;

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { GanHacksError } from '../../errors/index.js';
 
 /** Attributes shared by the convolution kernels. */
 export interface ConvAttrs {
@@ -28,7 +29,7 @@ export interface ConvGeometry {
 /** Geometry of the forward convolution a kernel belongs to (its gradients included). */
 export function convGeometry(kernel: string, xShape: number[], filterShape: number[], attrs: ConvAttrs): ConvGeometry {
   if (attrs.dataFormat === 'NCHW') {
-    throw new Error(`gan-hacks/wasm: ${kernel} supports dataFormat 'NHWC' only; the WASM backend is channels-last.`);
+    throw new GanHacksError('INVALID_ARGUMENT', `gan-hacks/wasm: ${kernel} supports dataFormat 'NHWC' only, got ${JSON.stringify(attrs.dataFormat)}; the WASM backend is channels-last: transpose the input to NHWC.`);
   }
   const info = tf.backend_util.computeConv2DInfo(
     xShape as [number, number, number, number],

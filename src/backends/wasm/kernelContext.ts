@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { GanHacksError } from '../../errors/index.js';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 /** A backend kernel's tensor handle (no engine bookkeeping). */
@@ -17,7 +18,7 @@ export class KernelContext {
   /** Calls the registered WASM kernel `name`; the result is freed by {@link dispose} unless kept. */
   run(name: string, inputs: Record<string, TensorInfo>, attrs: Record<string, unknown> = {}): TensorInfo {
     const kernel = tf.getKernel(name, 'wasm');
-    if (!kernel) throw new Error(`gan-hacks/wasm: the WASM backend has no '${name}' kernel.`);
+    if (!kernel) throw new GanHacksError('BACKEND_UNAVAILABLE', `gan-hacks/wasm: the WASM backend has no '${name}' kernel; check that @tensorflow/tfjs-backend-wasm ^4.22 is installed and imported once.`);
     const out = kernel.kernelFunc({ inputs, backend: this.backend, attrs: attrs as tf.NamedAttrMap }) as TensorInfo;
     this.temps.push(out);
     return out;

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { GanHacksError } from '../../errors/index.js';
 
 /** Node's `process.getBuiltinModule` (Node ≥ 20.16), reached without an import so bundlers for browsers never see `node:` modules. */
 function builtin<T>(name: string): T | undefined {
@@ -44,7 +45,7 @@ function nodeModules(): NodeModules | undefined {
  */
 export async function initThreadedWasmInNode(threads: number, baseUrl: string): Promise<number> {
   const m = nodeModules();
-  if (!m) throw new Error('gan-hacks/wasm: threaded WASM in Node needs process.getBuiltinModule (Node >= 20.16).');
+  if (!m) throw new GanHacksError('BACKEND_UNAVAILABLE', `gan-hacks/wasm: threaded WASM in Node needs process.getBuiltinModule (Node >= 20.16), this is Node ${String((globalThis as { process?: { version?: string } }).process?.version)}. Upgrade Node, or pass { threads: 1 }.`);
   const require = m.module.createRequire(baseUrl);
   const mainScript = require.resolve('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js');
   const { wasmWorkerContents } = require('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.worker.js') as {
@@ -67,7 +68,7 @@ export async function initThreadedWasmInNode(threads: number, baseUrl: string): 
   };
   try {
     const ok = await tf.setBackend('wasm');
-    if (!ok) throw new Error('gan-hacks/wasm: the threaded WASM backend failed to start.');
+    if (!ok) throw new GanHacksError('BACKEND_UNAVAILABLE', `gan-hacks/wasm: the threaded WASM backend (threads: ${threads}) failed to start: tf.setBackend('wasm') returned false. Try { threads: 1 }.`);
   } finally {
     URL.createObjectURL = createObjectURL;
     m.os.cpus = cpus;

@@ -6,8 +6,16 @@ import { isLeadingAxesSum, leadingAxesSum } from './leadingAxesSum.js';
 import { isTransposedSingleMatMul, transposedMatMul } from './transposedMatMul.js';
 import { tile } from './tile.js';
 import { enableSecondOrderGradients } from '../../losses/secondOrder.js';
+import { GanHacksError } from '../../errors/index.js';
 
-/** Names of the kernels gan-hacks registers on the WASM backend. */
+/**
+ * Names of the kernels {@link registerWasmTrainingKernels} registers on the WASM backend.
+ *
+ * @example
+ * ```ts
+ * for (const name of WASM_TRAINING_KERNELS) console.log(name, tf.getKernel(name, 'wasm') !== undefined);
+ * ```
+ */
 export const WASM_TRAINING_KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Conv2D', 'FusedConv2D', 'Sum', 'BatchMatMul', 'Tile'] as const;
 
 /** Replaces a native kernel, keeping its setup (the native function needs it) and falling back to it. */
@@ -23,21 +31,53 @@ function wrapNative(name: string, mine: tf.KernelFunc, use: (args: Parameters<tf
   });
 }
 
-let registered = false;
+/**
+ * Marks the kernel configs gan-hacks registered. A symbol in the global
+ * registry, so that two copies of gan-hacks in one process (an ESM and a CJS
+ * build, say) still see each other's registration and never wrap twice.
+ */
+const MARK = Symbol.for('gan-hacks.wasmTrainingKernels');
+
+/**
+ * Whether the training kernels are registered on the `wasm` backend (by any
+ * copy of gan-hacks loaded in this process).
+ *
+ * @example
+ * ```ts
+ * import { wasmTrainingKernelsRegistered } from 'gan-hacks/wasm';
+ * console.log(wasmTrainingKernelsRegistered()); // false until initWasmBackend() or registerWasmTrainingKernels()
+ * ```
+ */
+export function wasmTrainingKernelsRegistered(): boolean {
+  const config = tf.getKernel('Conv2DBackpropFilter', 'wasm') as (tf.KernelConfig & { [MARK]?: true }) | undefined;
+  return config?.[MARK] === true;
+}
 
 /**
  * Registers the kernels that let the WASM backend train convolutional GANs:
  * `Conv2DBackpropFilter` (missing in tfjs-backend-wasm), a faster
  * `Conv2DBackpropInput` (the transposed convolution of every DCGAN
  * generator), `Conv2D` / `FusedConv2D` for 1-7 output channels (a
- * generator's output layer; other convolutions keep the native kernel), and
- * `Sum` over leading axes (bias gradients), and float32 `Tile` as block copies
- * (batch norm's gradient). It also registers a two-kernel
- * LeakyReLU gradient (identical values, for every backend).
- * Idempotent. Importing `gan-hacks/wasm` calls it.
+ * generator's output layer; other convolutions keep the native kernel),
+ * transposed `BatchMatMul`, `Sum` over leading axes (bias gradients), and
+ * float32 `Tile` as block copies (batch norm's gradient).
  *
+ * It also changes three gradients, globally (for every backend, since tfjs
+ * keeps one gradient registry): a two-kernel LeakyReLU gradient (identical
+ * values), and those of {@link enableSecondOrderGradients} (zero gradients
+ * for comparison ops, a one-pass Tile gradient).
+ *
+ * Nothing does this on import: {@link initWasmBackend} calls it, and so does
+ * `useFastestBackend()` when it picks WASM. Call it yourself only when you
+ * start the backend yourself, after importing `@tensorflow/tfjs-backend-wasm`
+ * (which registers the native kernels these wrap). Idempotent: later calls do
+ * nothing.
+ *
+ * @throws GanHacksError `BACKEND_UNAVAILABLE` when `@tensorflow/tfjs-backend-wasm`
+ * was not imported yet (its native kernels are missing); nothing is registered then.
  * @example
  * ```ts
+ * import * as tf from '@tensorflow/tfjs';
  * import '@tensorflow/tfjs-backend-wasm';
  * import { registerWasmTrainingKernels } from 'gan-hacks/wasm';
  * registerWasmTrainingKernels();
@@ -45,8 +85,13 @@ let registered = false;
  * ```
  */
 export function registerWasmTrainingKernels(): void {
-  if (registered) return;
-  registered = true;
+  if (wasmTrainingKernelsRegistered()) return;
+  if (!tf.getKernel('Conv2D', 'wasm') || !tf.getKernel('Conv2DBackpropInput', 'wasm')) {
+    throw new GanHacksError(
+      'BACKEND_UNAVAILABLE',
+      "registerWasmTrainingKernels(): the WASM backend's kernels are not registered. Import '@tensorflow/tfjs-backend-wasm' first, or call initWasmBackend(), which imports it and registers the training kernels.",
+    );
+  }
   const native = tf.getKernel('Conv2DBackpropInput', 'wasm');
   if (native) tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
   tf.registerKernel({
@@ -55,12 +100,6 @@ export function registerWasmTrainingKernels(): void {
     // The native kernel's setup must still run: other code may call it.
     setupFunc: native?.setupFunc,
     kernelFunc: conv2dBackpropInput as unknown as tf.KernelFunc,
-  });
-  if (tf.getKernel('Conv2DBackpropFilter', 'wasm')) tf.unregisterKernel('Conv2DBackpropFilter', 'wasm');
-  tf.registerKernel({
-    kernelName: 'Conv2DBackpropFilter',
-    backendName: 'wasm',
-    kernelFunc: conv2dBackpropFilter as unknown as tf.KernelFunc,
   });
   // Convolutions with 1-7 output channels (a generator's output layer) as a GEMM.
   for (const name of ['Conv2D', 'FusedConv2D']) {
@@ -82,6 +121,15 @@ export function registerWasmTrainingKernels(): void {
   useTwoPassLeakyReluGradient();
   // Layer norm (tfjs-layers tiles its statistics) and batch norm's gradient differentiate Tile.
   enableSecondOrderGradients();
+  // Registered last: its mark is what later calls check.
+  if (tf.getKernel('Conv2DBackpropFilter', 'wasm')) tf.unregisterKernel('Conv2DBackpropFilter', 'wasm');
+  const filterGradient: tf.KernelConfig & { [MARK]: true } = {
+    kernelName: 'Conv2DBackpropFilter',
+    backendName: 'wasm',
+    kernelFunc: conv2dBackpropFilter as unknown as tf.KernelFunc,
+    [MARK]: true,
+  };
+  tf.registerKernel(filterGradient);
 }
 
 /**
