@@ -1,5 +1,5 @@
 /**
- * Times the B1 iteration (EXPERIMENTS.md B: D on 64 real then 64 fake images, G on 128) on one
+ * Times the B1 iteration (docs/experiments/failure-modes.md: D on 64 real then 64 fake images, G on 128) on one
  * backend, with the Trainer or with a hand-written tfjs loop doing the same updates.
  * Prints one JSON line. Run by bench/run.ts in a child process per configuration.
  *

@@ -1,4 +1,4 @@
-"""PyTorch peer of the gan-hacks B1 iteration (EXPERIMENTS.md B): identical models and step.
+"""PyTorch peer of the gan-hacks B1 iteration (docs/experiments/failure-modes.md): identical models and step.
 
 One iteration: D updated on 64 real images, then on 64 generated ones (separate batches),
 then G updated on 128 samples through D (D's weights untouched). Adam(0.0002, 0.5), BCE.

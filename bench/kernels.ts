@@ -1,6 +1,6 @@
 /**
  * Per-kernel times on the CPU and WASM backends for the convolution shapes of the B and D models
- * (EXPERIMENTS.md): forward convolution, input gradient (the transposed convolution of a
+ * (docs/experiments/failure-modes.md, docs/experiments/wgan-gp.md): forward convolution, input gradient (the transposed convolution of a
  * generator) and filter gradient, at the same batch on both backends. Prints one JSON line.
  *
  *   tsx bench/kernels.ts [--batch 4] [--threads 1]

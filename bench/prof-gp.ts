@@ -1,5 +1,5 @@
 /**
- * Profiles two WGAN-GP iterations of EXPERIMENTS.md D's models on WASM (one thread) by kernel: where a
+ * Profiles two WGAN-GP iterations of docs/experiments/wgan-gp.md's models on WASM (one thread) by kernel: where a
  * gradient-penalty step spends its time. `npx tsx bench/prof-gp.ts batch|layer [batchSize=16]`
  */
 import * as tf from '@tensorflow/tfjs';

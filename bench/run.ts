@@ -78,7 +78,7 @@ Measured by \`npm run bench\` on ${results.date.slice(0, 10)}, in one run, on th
 Raw numbers: [bench/results.json](../bench/results.json). PyTorch is Debian's python3-torch 1.13 with Debian's OpenBLAS
 (\`libopenblas0-pthread\`; with Debian's default reference BLAS the same step takes ~14 s), \`torch.set_num_threads(1)\`.
 
-## B1 iteration (EXPERIMENTS.md B: D on 64 real + 64 fake images, G on 128)
+## B1 iteration ([failure-modes.md](experiments/failure-modes.md#b1): D on 64 real + 64 fake images, G on 128)
 
 | backend | seconds / iteration | vs PyTorch (1 thread) |
 |---|---|---|

@@ -1,5 +1,5 @@
 /**
- * The main job: trains the B1 DCGAN of EXPERIMENTS.md on the 944 bundled MNIST
+ * The main job: trains the B1 DCGAN of docs/experiments/failure-modes.md on the 944 bundled MNIST
  * eights for a short real run on the fastest backend available, writes sample
  * grids, the learning-curve chart and the CSV log to out/demo, and prints the
  * diagnosis.

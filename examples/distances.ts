@@ -1,5 +1,5 @@
 /**
- * The parallel-lines example of EXPERIMENTS.md D (the WGAN paper, Example 1): P is uniform on the
+ * The parallel-lines example of docs/experiments/distances.md (the WGAN paper, Example 1): P is uniform on the
  * segment x = 0, Q on x = θ. KL is infinite and TV and JS are constant for every θ ≠ 0; only the
  * earth mover's distance |θ| tells how far apart they are. Samples both segments on a grid.
  * `npx tsx examples/distances.ts [--out DIR]`

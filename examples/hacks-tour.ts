@@ -1,5 +1,5 @@
 /**
- * Prints every fact of EXPERIMENTS.md A, as the source's snippets did.
+ * Prints every fact of docs/experiments/hacks.md (experiment A), as the source's snippets did.
  * `npx tsx examples/hacks-tour.ts` (CPU backend, a few seconds)
  */
 import * as tf from '@tensorflow/tfjs';

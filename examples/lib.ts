@@ -118,7 +118,7 @@ export async function setup(args: ExampleArgs): Promise<BackendChoice> {
   return useFastestBackend({ threads: args.threads });
 }
 
-/** The per-epoch log the sources print: the mean of each loss and accuracy (and diversity, where probed) per epoch. */
+/** The per-epoch log the source articles print: the mean of each loss and accuracy (and diversity, where probed) per epoch. */
 export function epochsCsv(history: History): string {
   const cols = ['dLossReal', 'dLossFake', 'gLoss', 'dAccReal', 'dAccFake', ...(history.columns().includes('diversity') ? ['diversity'] : [])];
   const rows = history.epochMeans().map((e) => [e.epoch + 1, ...cols.map((c) => round(e[c]) ?? '')].join(','));

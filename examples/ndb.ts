@@ -1,5 +1,5 @@
 /**
- * NDB (EXPERIMENTS.md C; Richardson & Weiss 2018) of a healthy and a collapsed generator against the
+ * NDB (docs/experiments/ndb.md; Richardson & Weiss 2018, "On GANs and GMMs") of a healthy and a collapsed generator against the
  * bundled eights: k-means bins on the real eights, then each generator's share of samples per bin.
  * By default the generators are the final B1 (healthy) and B2 (mode collapse) generators saved by
  * the failure-mode runs (`--save-generator`); without them (or with --quick) it compares held-out

@@ -1,5 +1,5 @@
 /**
- * Writes epochs.csv (per-epoch means, the sources' log) next to each run's history.csv, for runs
+ * Writes epochs.csv (per-epoch means, the source articles' log) next to each run's history.csv, for runs
  * recorded before the examples wrote it themselves. `npx tsx scripts/epoch-log.ts DIR...`
  */
 import { writeFile } from 'node:fs/promises';

@@ -1,5 +1,6 @@
 /**
- * The experiment of EXPERIMENTS.md B (sources/000): a small DCGAN on the
+ * Experiment B (docs/experiments/failure-modes.md; Jason Brownlee, "How to Identify and Diagnose GAN
+ * Failure Modes"): a small DCGAN on the
  * MNIST eights, 10 "epochs" of 45 iterations at batch 128 (64 real + 64 fake
  * for D, 128 for G), logging every iteration and drawing a 10×10 grid from
  * one fixed latent batch each epoch. Each B script changes one thing.

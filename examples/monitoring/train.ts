@@ -1,5 +1,6 @@
 /**
- * The experiment of EXPERIMENTS.md C (sources/002, PyTorch): the small DCGAN on all digits, BCE,
+ * Experiment C (docs/experiments/monitoring.md; the neptune.ai article "GANs Failure Modes: How to
+ * Identify and Monitor Them", PyTorch): the small DCGAN on all digits, BCE,
  * Adam(0.0002, (0.5, 0.999)), k D-steps per G-step, losses logged per epoch and a grid of 64 images
  * from one fixed noise batch after every epoch. Each C script changes one thing.
  *

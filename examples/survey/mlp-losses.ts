@@ -1,5 +1,5 @@
 /**
- * EXPERIMENTS.md E (sources/003, the survey): the fully connected generator (100 -> 256 -> 512 -> 784,
+ * Experiment E (docs/experiments/survey.md, the Russian GAN survey): the fully connected generator (100 -> 256 -> 512 -> 784,
  * ReLU, Tanh) and its discriminator, trained on the bundled digits with each loss family of the
  * survey's table: minimax BCE, least squares, hinge, and Wasserstein with gradient penalty.
  * One run per loss; each writes its summary, learning curves and a sample grid.

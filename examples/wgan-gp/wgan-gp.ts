@@ -1,5 +1,5 @@
 /**
- * EXPERIMENTS.md D (sources/004): WGAN-GP with the DCGAN builders. G: dcganGenerator(z 20), uniform
+ * Experiment D (docs/experiments/wgan-gp.md): WGAN-GP with the DCGAN builders. G: dcganGenerator(z 20), uniform
  * latents in [-1, 1]; critic: dcganDiscriminator with batch norm (the source, which diverged: G loss
  * ~7,300 after 100 epochs) or layer norm (`--critic layer`, as the WGAN-GP paper advises). Adam(0.0002)
  * with default betas, one critic and one G update per batch, λ = 10. WGANGP warns about the
