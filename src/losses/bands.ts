@@ -1,4 +1,6 @@
 import type { LossBands } from './types.js';
+import { GanHacksError } from '../errors/index.js';
+import { assertFiniteNumber } from '../internal/validate.js';
 
 /**
  * BCE's loss levels, the defaults of `diagnose`: each D half in [0.25, 1.2]
@@ -38,8 +40,18 @@ const probability = (bce: number): number => Math.exp(-bce);
  * squaredErrorBands(1, 1).collapsedLoss; // 0.0012: LSGAN with targets 0 / 1 / 1
  * squaredErrorBands(2, 1);                // targets a = -1, b = 1, c = 0
  * ```
+ * @throws GanHacksError `INVALID_ARGUMENT` for a non-finite gap, `INVALID_RANGE` for a zero one or one beyond ±2e6.
  */
 export function squaredErrorBands(discriminatorGap: number, generatorGap: number): LossBands {
+  for (const [name, gap] of [
+    ['discriminatorGap', discriminatorGap],
+    ['generatorGap', generatorGap],
+  ] as const) {
+    assertFiniteNumber(`squaredErrorBands: ${name}`, gap);
+    if (gap === 0 || Math.abs(gap) > 2e6) {
+      throw new GanHacksError('INVALID_RANGE', `squaredErrorBands: ${name} must be non-zero and within ±2e6 (a target minus the fake target), got ${gap}.`);
+    }
+  }
   const d = (bce: number): number => 0.5 * ((1 - probability(bce)) * discriminatorGap) ** 2;
   const g = (bce: number): number => 0.5 * ((1 - probability(bce)) * generatorGap) ** 2;
   return {

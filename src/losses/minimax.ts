@@ -34,9 +34,10 @@ export interface MinimaxGANOptions {
  * {@link NonSaturatingGAN}. A standalone call cannot tell the two apart without
  * reading the tensors back from the device, so a mismatch is not detected
  * here: logits fed as probabilities are clipped into (0, 1) and the loss is
- * silently wrong (e.g. 15.99 instead of 5.83 on the D half of logits
- * [-5, 1.4, 12.5, 2.7] for fakes). The `Trainer` compares `loss.output` with the
- * discriminator's final activation when it is constructed.
+ * silently wrong (D's loss on logits [-5, 1.4, 12.5, 2.7] as both halves:
+ * 15.99 instead of 5.55; bench/loss_reference.py). The `Trainer` compares
+ * `loss.output` with the discriminator's final activation when it is
+ * constructed; in a custom loop, check it yourself.
  *
  * Non-finite outputs propagate into the loss (no device read); the Trainer's
  * NaN guard stops such a run.

@@ -1,9 +1,20 @@
 import type * as tf from '@tensorflow/tfjs';
 
 /**
- * What a discriminator's output means, which decides how accuracy is read
- * from it: probabilities are thresholded at 0.5, logits at 0, and critic
- * scores (Wasserstein) have no accuracy.
+ * What a discriminator's output means, which decides which final activation
+ * D must have and how accuracy is read from it:
+ *
+ * - `'probability'`: D ends in a sigmoid, outputs in (0, 1); accuracy at 0.5
+ *   (`MinimaxGAN`, `NonSaturatingGAN({ fromLogits: false })`).
+ * - `'logit'`: D has no final activation (linear); the sign is the decision,
+ *   accuracy at 0 (`MinimaxGAN({ fromLogits: true })`, `NonSaturatingGAN`, `HingeGAN`).
+ * - `'score'`: D has no final activation; an unbounded critic or regression
+ *   score, accuracy at the midpoint of the targets when the loss has targets
+ *   (`LSGAN`), none otherwise (`WGAN`, `WGANGP`).
+ *
+ * A loss cannot see D's activation (telling logits from probabilities would
+ * need a device read per call), so a mismatch gives a wrong loss with no
+ * error; the Trainer checks the model against `loss.output` when constructed.
  */
 export type DiscriminatorOutput = 'probability' | 'logit' | 'score';
 
@@ -90,7 +101,7 @@ export interface LossBands {
 export interface GanLoss {
   /** Short identifier, e.g. `'minimax'`, `'wgan-gp'`. */
   readonly name: string;
-  /** What the discriminator is expected to output. */
+  /** What the discriminator must output, hence its final activation (see {@link DiscriminatorOutput}). */
   readonly output: DiscriminatorOutput;
   /**
    * Whether the loss reads real/fake targets, so that label smoothing and
