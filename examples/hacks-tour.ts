@@ -42,5 +42,5 @@ console.log(`A7 scaleImages([0, 127, 128, 255]) = [${Array.from(scaled).map((v) 
 console.log(`A8 sampleLatent(500, 100): ${moments(sampleLatent(500, 100, { seed: 1 }))}`);
 console.log('A9 separate batches: new Trainer({ discriminatorStep: "separate" }) is the default (see examples/failure-modes/b3-combined-batch.ts for "combined")');
 console.log(`A10 smoothPositiveLabels(ones(1000)): ${range(smoothPositiveLabels(tf.ones([1000, 1]), { seed: 1 }))}; smoothNegativeLabels(zeros(1000)): ${range(smoothNegativeLabels(tf.zeros([1000, 1]), { seed: 1 }))}`);
-const flipped = noisyLabels(tf.ones([1000, 1]), 0.05, { seed: 1 });
-console.log(`A11 noisyLabels(ones(1000), 0.05): ${1000 - flipped.sum().dataSync()[0]} labels flipped (exactly round(0.05 * 1000))`);
+const flipped = noisyLabels(tf.ones([1000, 1]), { pFlip: 0.05, seed: 1 });
+console.log(`A11 noisyLabels(ones(1000), { pFlip: 0.05 }): ${1000 - flipped.sum().dataSync()[0]} labels flipped (exactly round(0.05 * 1000))`);

@@ -31,7 +31,7 @@ export interface GanHacksErrorOptions {
  * @example
  * ```ts
  * try {
- *   noisyLabels(labels, 1.5);
+ *   noisyLabels(labels, { pFlip: 1.5 });
  * } catch (e) {
  *   if (e instanceof GanHacksError && e.code === 'INVALID_RANGE') console.log(e.message);
  * }
