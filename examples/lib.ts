@@ -97,19 +97,9 @@ export async function loadDigits(args: ExampleArgs, options: { digits?: number[]
     return images;
   }
   const file = (name: string): string => [join(args.mnistIdx!, name), join(args.mnistIdx!, `${name}.gz`)].find((p) => existsSync(p)) ?? join(args.mnistIdx!, name);
-  const { images, labels } = await loadIdx(file('train-images-idx3-ubyte'), file('train-labels-idx1-ubyte'));
-  if (!options.digits && options.limit === undefined) {
-    labels.dispose();
-    return images;
-  }
-  const digits = options.digits ?? [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-  const mask = tf.tidy(() => tf.stack(digits.map((d) => labels.equal(d))).any(0));
-  const where = await tf.whereAsync(mask);
-  const all = where.reshape([-1]);
-  const chosen = all.slice(0, Math.min(options.limit ?? all.shape[0], all.shape[0]));
-  const out = tf.gather(images, chosen) as tf.Tensor4D;
-  tf.dispose([images, labels, mask, where, all, chosen]);
-  return out;
+  const { images, labels } = await loadIdx(file('train-images-idx3-ubyte'), file('train-labels-idx1-ubyte'), { classes: options.digits, limit: options.limit });
+  labels.dispose();
+  return images;
 }
 
 /** The fastest backend available without downloads (WASM with gan-hacks' kernels here). */

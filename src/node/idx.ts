@@ -3,13 +3,24 @@ import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { GanHacksError } from '../errors/index.js';
 import type { ImageDataset, ImageRange } from '../data/mnist.js';
-import { assertOneOf, assertPositiveInteger } from '../internal/validate.js';
+import { assertNonEmptyString, assertOneOf, assertPositiveInteger, optionsObject, show } from '../internal/validate.js';
 
 /** Options of {@link loadIdx}. */
 export interface LoadIdxOptions {
   /** Value range of the images. @defaultValue 'tanh' ([-1, 1]) */
   range?: ImageRange;
-  /** Keep only the first `limit` images. */
+  /**
+   * Keep only images whose label is one of these (integers 0-255, the byte
+   * an IDX label holds), like `loadMnist`'s `digits`: `[7]` keeps
+   * Fashion-MNIST's sneakers. Needs `labelsPath`.
+   * @defaultValue every label
+   */
+  classes?: number[];
+  /**
+   * Keep at most this many images: the first `limit` in file order among
+   * those `classes` keeps.
+   * @defaultValue all of them
+   */
   limit?: number;
 }
 
@@ -57,36 +68,79 @@ async function readIdx(path: string, expectedRank: number): Promise<IdxArray> {
 
 /**
  * Loads MNIST-format IDX files (MNIST, Fashion-MNIST, KMNIST…), plain or
- * gzipped, as a tensor of images [n, h, w, 1] and optional labels.
+ * gzipped, as a tensor of images [n, h, w, 1] and their int32 labels (-1
+ * when no labels file is given), optionally only some classes.
+ *
+ * The paths come first, the options last; `null` or omitted options mean
+ * the defaults.
  *
  * @example
  * ```ts
+ * // Debian / Ubuntu: apt-get install dataset-fashion-mnist
+ * const dir = '/usr/share/datasets/fashion-mnist';
  * const { images, labels } = await loadIdx(
- *   '/usr/share/fashion-mnist/train-images-idx3-ubyte.gz',
- *   '/usr/share/fashion-mnist/train-labels-idx1-ubyte.gz',
- * ); // [60000, 28, 28, 1] in [-1, 1]
+ *   `${dir}/train-images-idx3-ubyte.gz`,
+ *   `${dir}/train-labels-idx1-ubyte.gz`,
+ *   { classes: [7] },
+ * ); // the 6,000 sneakers: [6000, 28, 28, 1] in [-1, 1]
  * ```
- * @throws GanHacksError `FILE_FORMAT` for unreadable, truncated or non-IDX files, or
- * label counts that do not match the images.
+ * @throws GanHacksError `INVALID_ARGUMENT` for an empty path, options that are not an
+ * object, an unknown range, a limit that is not a positive integer, classes that are
+ * not a non-empty list of integers 0-255, or classes that no label in the file matches;
+ * `INCOMPATIBLE_OPTIONS` for classes without a labels file; `FILE_FORMAT` for
+ * unreadable, truncated or non-IDX files, or label counts that do not match the images.
  */
-export async function loadIdx(imagesPath: string, labelsPath?: string, options: LoadIdxOptions = {}): Promise<ImageDataset> {
-  const range = options.range ?? 'tanh';
+export async function loadIdx(imagesPath: string, labelsPath?: string | null, options?: LoadIdxOptions | null): Promise<ImageDataset> {
+  assertNonEmptyString('loadIdx: imagesPath', imagesPath);
+  if (labelsPath !== undefined && labelsPath !== null) assertNonEmptyString('loadIdx: labelsPath', labelsPath);
+  const o = optionsObject('loadIdx', options);
+  const range = o.range ?? 'tanh';
   assertOneOf('loadIdx: range', range, ['tanh', 'unit', 'uint8'] as const);
-  if (options.limit !== undefined) assertPositiveInteger('loadIdx: limit', options.limit);
+  if (o.limit !== undefined) assertPositiveInteger('loadIdx: limit', o.limit);
+  const classes = o.classes;
+  if (classes !== undefined) {
+    if (!Array.isArray(classes) || classes.length === 0 || classes.some((c) => !Number.isInteger(c) || c < 0 || c > 255)) {
+      throw new GanHacksError('INVALID_ARGUMENT', `loadIdx: classes must be a non-empty list of integers 0-255 (IDX labels are bytes), got ${show(classes)}.`);
+    }
+    if (labelsPath === undefined || labelsPath === null) {
+      throw new GanHacksError('INCOMPATIBLE_OPTIONS', `loadIdx: classes ${show(classes)} filter by label, but no labels file was given; pass labelsPath, e.g. loadIdx(images, 'train-labels-idx1-ubyte.gz', { classes }).`);
+    }
+  }
   const images = await readIdx(imagesPath, 3);
-  const labels = labelsPath === undefined ? undefined : await readIdx(labelsPath, 1);
+  const labels = labelsPath === undefined || labelsPath === null ? undefined : await readIdx(labelsPath, 1);
   const [count, h, w] = images.dims;
   if (labels && labels.dims[0] !== count) {
     throw new GanHacksError('FILE_FORMAT', `loadIdx: ${count} images but ${labels.dims[0]} labels; pass matching files.`);
   }
-  const n = Math.min(count, options.limit ?? count);
-  const pixels = new Float32Array(n * h * w);
+  const max = o.limit ?? count;
+  // Indices of the images kept: every one, or those whose label is in classes, in file order.
+  let kept: Int32Array;
+  if (classes && labels) {
+    const wanted = new Uint8Array(256);
+    for (const c of classes) wanted[c] = 1;
+    const picked: number[] = [];
+    for (let i = 0; i < count && picked.length < max; i++) if (wanted[labels.data[i]]) picked.push(i);
+    if (picked.length === 0) {
+      const present = [...new Set(labels.data)].sort((a, b) => a - b);
+      throw new GanHacksError('INVALID_ARGUMENT', `loadIdx: no image of ${labelsPath} has a label in classes ${show(classes)}; its labels are ${show(present)}.`);
+    }
+    kept = Int32Array.from(picked);
+  } else {
+    kept = new Int32Array(Math.min(count, max)).map((_, i) => i);
+  }
+  const n = kept.length;
+  const size = h * w;
+  const pixels = new Float32Array(n * size);
   const src = images.data;
-  if (range === 'uint8') for (let i = 0; i < pixels.length; i++) pixels[i] = src[i];
-  else if (range === 'unit') for (let i = 0; i < pixels.length; i++) pixels[i] = src[i] / 255;
-  else for (let i = 0; i < pixels.length; i++) pixels[i] = (src[i] - 127.5) / 127.5;
+  for (let k = 0; k < n; k++) {
+    const from = kept[k] * size;
+    const to = k * size;
+    if (range === 'uint8') for (let p = 0; p < size; p++) pixels[to + p] = src[from + p];
+    else if (range === 'unit') for (let p = 0; p < size; p++) pixels[to + p] = src[from + p] / 255;
+    else for (let p = 0; p < size; p++) pixels[to + p] = (src[from + p] - 127.5) / 127.5;
+  }
   const labelValues = new Int32Array(n);
-  if (labels) for (let i = 0; i < n; i++) labelValues[i] = labels.data[i];
+  if (labels) for (let k = 0; k < n; k++) labelValues[k] = labels.data[kept[k]];
   else labelValues.fill(-1);
   return { images: tf.tensor4d(pixels, [n, h, w, 1]), labels: tf.tensor1d(labelValues, 'int32') };
 }
