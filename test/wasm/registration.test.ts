@@ -89,7 +89,7 @@ describe('initWasmBackend validates its options before loading anything', () => 
     await initWasmBackend({ threads: 1 }, import.meta.url);
     await initWasmBackend({ threads: 1 }, import.meta.url);
     expect(warn).toHaveBeenCalledTimes(1);
-    expect(String(warn.mock.calls[0][0])).toMatch(/initWasmBackend\(options, baseUrl\) is deprecated.*\{ \.\.\.options, baseUrl \}/);
+    expect(String(warn.mock.calls[0][0])).toMatch(/deprecated: initWasmBackend\(options, baseUrl\) goes away.*\{ \.\.\.options, baseUrl \}/);
     warn.mockRestore();
     await tf.setBackend('cpu');
   });

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { GanHacksError } from '../../errors/index.js';
-import { assertAtMost, assertPositiveInteger, optionsObject, show } from '../../internal/validate.js';
+import { assertAtMost, assertPositiveInteger, optionsObject, show, warnDeprecated } from '../../internal/validate.js';
 import { registerWasmTrainingKernels } from './register.js';
 import { initThreadedWasmInNode, isNode } from './nodeThreads.js';
 
@@ -35,8 +35,6 @@ export interface WasmBackendInfo {
   threads: number;
 }
 
-let warnedPositionalBaseUrl = false;
-
 /**
  * Loads `@tensorflow/tfjs-backend-wasm`, registers gan-hacks' training
  * kernels ({@link registerWasmTrainingKernels}) and makes `wasm` the active
@@ -63,9 +61,8 @@ export async function initWasmBackend(options?: InitWasmBackendOptions | null, b
     assertPositiveInteger('initWasmBackend: threads', opts.threads, 'Pass e.g. { threads: 2 }, or omit it for the default.');
     assertAtMost('initWasmBackend: threads', opts.threads, MAX_WASM_THREADS, 'More threads than cores only adds workers.');
   }
-  if (baseUrl !== undefined && !warnedPositionalBaseUrl) {
-    warnedPositionalBaseUrl = true;
-    console.warn('[gan-hacks] initWasmBackend(options, baseUrl) is deprecated and will be removed in the next minor version: pass initWasmBackend({ ...options, baseUrl }).');
+  if (baseUrl !== undefined) {
+    warnDeprecated('initWasmBackend(options, baseUrl)', 'initWasmBackend(options, baseUrl) goes away in the next minor version: pass initWasmBackend({ ...options, baseUrl }).');
   }
   const base = opts.baseUrl ?? baseUrl;
   if (base !== undefined && typeof base !== 'string') {
