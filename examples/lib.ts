@@ -20,7 +20,7 @@ import {
   type Trainer,
 } from 'gan-hacks';
 import { existsSync } from 'node:fs';
-import { Checkpoint, listCheckpoints, loadIdx, saveModel, writeFileAtomic, writeLearningCurves, writePng } from 'gan-hacks/node';
+import { Checkpoint, checkpointFolder, listCheckpoints, loadIdx, saveModel, writeFileAtomic, writeLearningCurves, writePng } from 'gan-hacks/node';
 import { imageGrid } from 'gan-hacks';
 
 /** Options every example accepts. */
@@ -151,7 +151,7 @@ export interface TimedFit {
 export async function timedFit(trainer: Trainer, images: tf.Tensor4D, options: FitOptions, args: ExampleArgs): Promise<TimedFit> {
   let resumedFrom: number | undefined;
   if (args.checkpoints && (await listCheckpoints(args.checkpoints)).length > 0) {
-    await trainer.resume(args.checkpoints);
+    await trainer.resume(checkpointFolder(args.checkpoints));
     resumedFrom = trainer.history.length;
     console.log(`resumed from iteration ${resumedFrom} (${args.checkpoints})`);
   }
