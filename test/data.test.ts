@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadMnist, sampleLatent, scaleImages, unscaleImages } from '../src/index.js';
 import { expectCode, expectNoLeak, stats } from './helpers.js';
 
-describe('scaleImages / unscaleImages (EXPERIMENTS.md A7)', () => {
+describe('scaleImages / unscaleImages (docs/experiments/hacks.md, A7)', () => {
   it('maps 0 to -1, 255 to 1 and 127.5 to 0, for arrays and tensors', () => {
     expect(Array.from(scaleImages(new Uint8Array([0, 255])))).toEqual([-1, 1]);
     expect(Array.from(scaleImages([127.5]))).toEqual([0]);
@@ -26,16 +26,44 @@ describe('scaleImages / unscaleImages (EXPERIMENTS.md A7)', () => {
 
   it('refuses values outside the expected range', () => {
     expectCode(() => scaleImages([0, 256]), 'INVALID_RANGE');
-    expectCode(() => scaleImages(new Float32Array([0.5, NaN])), 'INVALID_RANGE');
+    expectCode(() => scaleImages(new Float32Array([0.5, NaN])), 'NON_FINITE_INPUT');
     const t = tf.tensor1d([-2, 0]);
     expectCode(() => unscaleImages(t), 'INVALID_RANGE');
     t.dispose();
     // data already in [0, 1] is accepted by scaleImages (it is in range) but the message guides otherwise
     expectCode(() => unscaleImages([1.5]), 'INVALID_RANGE');
   });
+
+  it('refuses NaN and infinities (arrays and tensors), empty input, other containers and bad options, leaking nothing', () => {
+    const before = tf.memory().numTensors;
+    const nan = tf.tensor1d([0, NaN, 3]);
+    const inf = tf.tensor1d([0, Infinity]);
+    const first = tf.tensor1d([NaN, 0]);
+    const empty = tf.zeros([0, 28, 28, 1]);
+    const words = tf.tensor(['a']);
+    const gone = tf.ones([2]);
+    gone.dispose();
+    expectCode(() => scaleImages(nan), 'NON_FINITE_INPUT');
+    expectCode(() => scaleImages(first), 'NON_FINITE_INPUT');
+    expectCode(() => unscaleImages(inf), 'NON_FINITE_INPUT');
+    expectCode(() => scaleImages([0, -Infinity]), 'NON_FINITE_INPUT');
+    expectCode(() => scaleImages(empty), 'INVALID_SHAPE');
+    expectCode(() => unscaleImages([]), 'INVALID_SHAPE');
+    expectCode(() => scaleImages(words), 'INVALID_ARGUMENT');
+    expectCode(() => scaleImages(gone), 'INVALID_ARGUMENT');
+    expectCode(() => scaleImages(null as never), 'INVALID_ARGUMENT');
+    expectCode(() => scaleImages('255' as never), 'INVALID_ARGUMENT');
+    expectCode(() => scaleImages([0, '1'] as never), 'INVALID_ARGUMENT');
+    expectCode(() => scaleImages(new Float64Array([1]) as never), 'INVALID_ARGUMENT');
+    expectCode(() => scaleImages([1], { check: 'yes' } as never), 'INVALID_ARGUMENT');
+    expectCode(() => unscaleImages([0], 5 as never), 'INVALID_ARGUMENT');
+    expect(Array.from(scaleImages([255], null))).toEqual([1]);
+    tf.dispose([nan, inf, first, empty, words]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });
 
-describe('sampleLatent (EXPERIMENTS.md A8)', () => {
+describe('sampleLatent (docs/experiments/hacks.md, A8)', () => {
   it('a 500 x 100 Gaussian sample has mean ~0 and std ~1', () => {
     const z = sampleLatent(500, 100, { seed: 4 });
     expect(z.shape).toEqual([500, 100]);
@@ -63,6 +91,26 @@ describe('sampleLatent (EXPERIMENTS.md A8)', () => {
     expectCode(() => sampleLatent(4, 0), 'INVALID_ARGUMENT');
     expectCode(() => sampleLatent(0, 4), 'INVALID_ARGUMENT');
     expectCode(() => sampleLatent(4, 4, { distribution: 'cauchy' as never }), 'INVALID_ARGUMENT');
+  });
+
+  it('refuses counts above the caps at once (1e9 used to run for minutes), and odd options', () => {
+    const before = tf.memory().numTensors;
+    const t0 = performance.now();
+    expectCode(() => sampleLatent(1e9, 3), 'INVALID_RANGE');
+    expectCode(() => sampleLatent(1_048_577, 1), 'INVALID_RANGE');
+    expectCode(() => sampleLatent(1, 65_537), 'INVALID_RANGE');
+    expectCode(() => sampleLatent(1_048_576, 65_536), 'INVALID_RANGE'); // n x dim over 2^27
+    expect(performance.now() - t0).toBeLessThan(50);
+    expectCode(() => sampleLatent(NaN, 3), 'INVALID_ARGUMENT');
+    expectCode(() => sampleLatent(2.5, 3), 'INVALID_ARGUMENT');
+    expectCode(() => sampleLatent(3, -1), 'INVALID_ARGUMENT');
+    expectCode(() => sampleLatent('3' as never, 3), 'INVALID_ARGUMENT');
+    expectCode(() => sampleLatent(3, 3, { seed: NaN }), 'INVALID_ARGUMENT');
+    expectCode(() => sampleLatent(3, 3, [] as never), 'INVALID_ARGUMENT');
+    expect(tf.memory().numTensors).toBe(before);
+    const z = sampleLatent(2, 3, null);
+    expect(z.shape).toEqual([2, 3]);
+    z.dispose();
   });
 });
 
@@ -97,5 +145,10 @@ describe('loadMnist', () => {
     await expect(loadMnist({ digits: [10] })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await expect(loadMnist({ digits: [] })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await expect(loadMnist({ limit: 0 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(loadMnist({ limit: NaN })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(loadMnist({ digits: [1.5] })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(loadMnist({ digits: '8' as never })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(loadMnist({ range: 'bytes' as never })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(loadMnist(42 as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DcganNormal, dcganNormal, failureModesGenerator } from '../src/index.js';
 import { expectCode, expectNoLeak, stats } from './helpers.js';
 
-describe('dcganNormal (EXPERIMENTS.md A5)', () => {
+describe('dcganNormal (docs/experiments/hacks.md, A5)', () => {
   it('a sample of 10,000 weights has mean ~0 and std ~0.02', () => {
     const w = dcganNormal({ seed: 3 }).apply([100, 100]);
     const s = stats(w.dataSync());
@@ -47,6 +47,18 @@ describe('dcganNormal (EXPERIMENTS.md A5)', () => {
 
   it('rejects a negative stddev and leaks nothing', () => {
     expectCode(() => dcganNormal({ stddev: -1 }), 'INVALID_RANGE');
+    expectCode(() => dcganNormal({ mean: NaN }), 'INVALID_ARGUMENT');
+    expectCode(() => dcganNormal({ seed: Infinity }), 'INVALID_ARGUMENT');
+    expectCode(() => dcganNormal('seed' as never), 'INVALID_ARGUMENT');
+    expect(dcganNormal(null).getConfig()).toEqual({ mean: 0, stddev: 0.02, seed: null });
+    const before = tf.memory().numTensors;
+    const init = dcganNormal({ seed: 1 });
+    expectCode(() => init.apply([1e9]), 'INVALID_RANGE');
+    expectCode(() => init.apply([2, -1]), 'INVALID_SHAPE');
+    expectCode(() => init.apply([2.5]), 'INVALID_SHAPE');
+    expectCode(() => init.apply(null as never), 'INVALID_SHAPE');
+    expectCode(() => init.apply([2], 'int32'), 'INVALID_ARGUMENT');
+    expect(tf.memory().numTensors).toBe(before);
     expectNoLeak(() => dcganNormal({ seed: 1 }).apply([4, 4]));
   });
 });

@@ -17,7 +17,7 @@ import {
 } from '../src/index.js';
 import { expectCode } from './helpers.js';
 
-describe('DCGAN blocks (EXPERIMENTS.md A1-A4)', () => {
+describe('DCGAN blocks (docs/experiments/hacks.md, A1-A4)', () => {
   it('A1: Conv2D(64, 3x3, s2) on 64x64x3 gives 32x32x64 with 1,792 parameters', () => {
     const m = tf.sequential({ layers: [stridedDownsample({ filters: 64, inputShape: [64, 64, 3] })] });
     expect(modelSummary(m)).toMatchObject({ total: 1792, trainable: 1792, outputShape: [32, 32, 64] });
@@ -49,10 +49,48 @@ describe('DCGAN blocks (EXPERIMENTS.md A1-A4)', () => {
     expectCode(() => stridedDownsample({ filters: 0 }), 'INVALID_ARGUMENT');
     expectCode(() => stridedUpsample({ filters: 8, kernelSize: 2.5 }), 'INVALID_ARGUMENT');
     expectCode(() => stridedDownsample({ filters: 8, inputShape: [28, 28] as unknown as [number, number, number] }), 'INVALID_SHAPE');
+    expectCode(() => stridedDownsample(null as never), 'INVALID_ARGUMENT');
+    expectCode(() => stridedDownsample({ filters: 1e9 }), 'INVALID_RANGE');
+    expectCode(() => stridedDownsample({ filters: 8, kernelSize: 65 }), 'INVALID_RANGE');
+    expectCode(() => stridedDownsample({ filters: 8, kernelInitializer: 'ones' as never }), 'INVALID_ARGUMENT');
+    expectCode(() => stridedDownsample({ filters: 8, useBias: 1 as never }), 'INVALID_ARGUMENT');
+    expectCode(() => stridedDownsample({ filters: 8, name: '' }), 'INVALID_ARGUMENT');
+    expectCode(() => stridedUpsample({ filters: 8, strides: 0 }), 'INVALID_ARGUMENT');
+    expectCode(() => stridedUpsample({ filters: 8, activation: 'gelu' as never }), 'INVALID_ARGUMENT');
+    expectCode(() => stridedUpsample({ filters: 8, strides: 2, inputShape: [8192, 8, 1] }), 'INVALID_RANGE');
+    // 64 x 64 x 8192 x 8192 weights would be 275 G values.
+    expectCode(() => stridedDownsample({ filters: 8192, kernelSize: 64, inputShape: [64, 64, 8192] }), 'INVALID_RANGE');
+    expect(stridedDownsample({ filters: 2, kernelInitializer: tf.initializers.heNormal({}) }).getClassName()).toBe('Conv2D');
+  });
+
+  it('batchNorm refuses an epsilon that would give NaN and a momentum outside [0, 1]', () => {
+    // With epsilon = 0 a constant channel is 0 / sqrt(0) = NaN: what the refusal prevents.
+    const x = tf.ones([2, 3]);
+    const raw = tf.layers.batchNormalization({ epsilon: 0 }).apply(x, { training: true }) as tf.Tensor;
+    expect(Number.isNaN(raw.dataSync()[0])).toBe(true);
+    for (const epsilon of [0, -1, -0, 1e-50, 1e39, NaN, Infinity]) {
+      expectCode(() => batchNorm({ epsilon }), Number.isNaN(epsilon) || !Number.isFinite(epsilon) ? 'INVALID_ARGUMENT' : 'INVALID_RANGE');
+    }
+    expectCode(() => batchNorm({ momentum: 1.01 }), 'INVALID_RANGE');
+    expectCode(() => batchNorm({ momentum: -0.1 }), 'INVALID_RANGE');
+    expectCode(() => batchNorm('fast' as never), 'INVALID_ARGUMENT');
+    // The smallest float32 epsilon still keeps a constant channel finite.
+    const tiny = batchNorm({ epsilon: 1e-44 }).apply(x, { training: true }) as tf.Tensor;
+    expect(Array.from(tiny.dataSync()).every(Number.isFinite)).toBe(true);
+    expect(batchNorm(null).getConfig()).toMatchObject({ momentum: 0.99, epsilon: 1e-3 });
+    tf.dispose([x, raw, tiny]);
+  });
+
+  it('leakyReLU takes a slope in [0, 1] and null options', () => {
+    expect(leakyReLU(null).getConfig()).toMatchObject({ alpha: 0.2 });
+    expect(leakyReLU({ alpha: 0 }).getConfig()).toMatchObject({ alpha: 0 });
+    expectCode(() => leakyReLU({ alpha: -0.2 }), 'INVALID_RANGE');
+    expectCode(() => leakyReLU({ alpha: 1.5 }), 'INVALID_RANGE');
+    expectCode(() => leakyReLU({ alpha: NaN }), 'INVALID_ARGUMENT');
   });
 });
 
-describe('EXPERIMENTS.md D builders', () => {
+describe('the WGAN-GP chapter builders (docs/experiments/wgan-gp.md)', () => {
   it('reproduce the generator parameter counts of the source (817,824 / 804,832)', () => {
     const g = dcganGenerator({ latentDim: 20, outputShape: [28, 28, 1] });
     expect(modelSummary(g)).toEqual({ total: 817_824, trainable: 804_832, nonTrainable: 12_992, outputShape: [28, 28, 1] });
@@ -91,9 +129,39 @@ describe('EXPERIMENTS.md D builders', () => {
     expectCode(() => dcganDiscriminator({ inputShape: [28, 28, 1], normalization: 'group' as never }), 'INVALID_ARGUMENT');
     expectCode(() => dcganGenerator({ latentDim: 0, outputShape: [28, 28, 1] }), 'INVALID_ARGUMENT');
   });
+
+  it('refuses null args, caps and bad options before building anything', () => {
+    const before = tf.memory().numTensors;
+    expectCode(() => dcganGenerator(null as never), 'INVALID_ARGUMENT');
+    expectCode(() => dcganDiscriminator(undefined as never), 'INVALID_SHAPE');
+    expectCode(() => dcganGenerator({ latentDim: 1e9, outputShape: [28, 28, 1] }), 'INVALID_RANGE');
+    expectCode(() => dcganGenerator({ latentDim: 20, outputShape: [28, 28, 1], filters: 1e6 }), 'INVALID_RANGE');
+    expectCode(() => dcganGenerator({ latentDim: 20, outputShape: [28, 28, 1], blocks: 40 }), 'INVALID_RANGE');
+    expectCode(() => dcganGenerator({ latentDim: 20, outputShape: [28, 28, 1], seed: NaN }), 'INVALID_ARGUMENT');
+    // 4096 x 4096 x 128 weights in the dense layer: above 2^27.
+    expectCode(() => dcganGenerator({ latentDim: 4096, outputShape: [128, 128, 1] }), 'INVALID_RANGE');
+    expectCode(() => dcganGenerator({ latentDim: 20, outputShape: [28, 28, 0] }), 'INVALID_SHAPE');
+    expectCode(() => dcganDiscriminator({ inputShape: [28, 28, 1], dropout: 1 }), 'INVALID_RANGE');
+    expectCode(() => dcganDiscriminator({ inputShape: [28, 28, 1], dropout: -0.1 }), 'INVALID_RANGE');
+    expectCode(() => dcganDiscriminator({ inputShape: [32, 32, 1], filters: 8192, blocks: 4 }), 'INVALID_RANGE');
+    expectCode(() => dcganDiscriminator({ inputShape: [28, 28, NaN] as never }), 'INVALID_SHAPE');
+    expectCode(() => failureModesGenerator({ latentDim: 2.5 }), 'INVALID_ARGUMENT');
+    expectCode(() => failureModesGenerator({ batchNorm: 'yes' as never }), 'INVALID_ARGUMENT');
+    expectCode(() => failureModesDiscriminator({ inputShape: [-28, 28, 1] }), 'INVALID_SHAPE');
+    expectCode(() => monitoringGenerator({ latentDim: 1e9 }), 'INVALID_RANGE');
+    expectCode(() => monitoringDiscriminator({ seed: Infinity }), 'INVALID_ARGUMENT');
+    expectCode(() => mlpGenerator({ outputShape: [28, 28] as never }), 'INVALID_SHAPE');
+    expectCode(() => mlpGenerator({ hidden: [256, 0] }), 'INVALID_ARGUMENT');
+    expectCode(() => mlpGenerator({ hidden: [65_536, 65_536] }), 'INVALID_RANGE');
+    expectCode(() => mlpDiscriminator({ inputShape: [1, 1] as never }), 'INVALID_SHAPE');
+    expectCode(() => mlpDiscriminator({ hidden: 'wide' as never }), 'INVALID_ARGUMENT');
+    expectCode(() => modelSummary(null as never), 'INVALID_ARGUMENT');
+    expectCode(() => modelSummary(tf.sequential()), 'INVALID_ARGUMENT');
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });
 
-describe('B, C and E models', () => {
+describe('the failure-modes, monitoring and survey models', () => {
   it('B: the failure-modes pair maps a 50-d latent to 28x28x1 and an image to a probability', () => {
     const g = failureModesGenerator();
     const d = failureModesDiscriminator();
@@ -112,6 +180,10 @@ describe('B, C and E models', () => {
     const d = failureModesDiscriminator({ batchNorm: true });
     expect(d.layers.filter((l) => l.getClassName() === 'BatchNormalization')).toHaveLength(2);
     d.dispose();
+    // null options are the defaults
+    const g = failureModesGenerator(null);
+    expect(g.inputs[0].shape).toEqual([null, 50]);
+    g.dispose();
   });
 
   it('C: the monitoring pair uses a 3x3 output convolution and latent 128 by default', () => {

@@ -1,5 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { assertOneOf, assertPositiveInteger, assertFiniteNumber } from '../internal/validate.js';
+import { GanHacksError } from '../errors/index.js';
+import { LIMITS, assertAtMost, assertOneOf, assertPositiveInteger, optionsObject } from '../internal/validate.js';
+import { LAYER_LIMITS, assertOptionalSeed } from '../layers/limits.js';
+
+/** Most values one {@link sampleLatent} call draws (n × dim): 2^27, 512 MiB of float32. */
+const MAX_LATENT_VALUES = 2 ** 27;
 
 /** Distribution of latent points. */
 export type LatentDistribution = 'gaussian' | 'uniform';
@@ -12,7 +17,7 @@ export interface SampleLatentOptions {
    * @defaultValue 'gaussian'
    */
   distribution?: LatentDistribution;
-  /** Seed for a reproducible sample. */
+  /** Seed for a reproducible sample (a finite number). */
   seed?: number;
 }
 
@@ -24,15 +29,23 @@ export interface SampleLatentOptions {
  * const z = sampleLatent(500, 100); // [500, 100], mean ~0, std ~1
  * const u = sampleLatent(128, 20, { distribution: 'uniform', seed: 7 });
  * ```
- * @throws GanHacksError `INVALID_ARGUMENT` when `n` or `dim` is not a positive integer.
+ * @throws GanHacksError `INVALID_ARGUMENT` when `n` or `dim` is not a positive integer, for
+ * an unknown distribution or a non-finite seed; `INVALID_RANGE` when `n` exceeds
+ * `LIMITS.samples` (1,048,576), `dim` exceeds 65,536 or n × dim exceeds 2^27 values.
  */
-export function sampleLatent(n: number, dim: number, options: SampleLatentOptions = {}): tf.Tensor2D {
+export function sampleLatent(n: number, dim: number, options?: SampleLatentOptions | null): tf.Tensor2D {
   assertPositiveInteger('sampleLatent: n', n);
+  assertAtMost('sampleLatent: n', n, LIMITS.samples, 'Draw large samples in batches.');
   assertPositiveInteger('sampleLatent: dim', dim, 'A latent space needs at least one dimension.');
-  const distribution = options.distribution ?? 'gaussian';
+  assertAtMost('sampleLatent: dim', dim, LAYER_LIMITS.units);
+  if (n * dim > MAX_LATENT_VALUES) {
+    throw new GanHacksError('INVALID_RANGE', `sampleLatent: n × dim = ${n} × ${dim} exceeds ${MAX_LATENT_VALUES} values in one call; draw the sample in batches.`);
+  }
+  const o = optionsObject('sampleLatent', options);
+  const distribution = o.distribution ?? 'gaussian';
   assertOneOf('sampleLatent: distribution', distribution, ['gaussian', 'uniform'] as const);
-  if (options.seed !== undefined) assertFiniteNumber('sampleLatent: seed', options.seed);
+  assertOptionalSeed('sampleLatent: seed', o.seed);
   return distribution === 'gaussian'
-    ? tf.randomNormal([n, dim], 0, 1, 'float32', options.seed)
-    : tf.randomUniform([n, dim], -1, 1, 'float32', options.seed);
+    ? tf.randomNormal([n, dim], 0, 1, 'float32', o.seed)
+    : tf.randomUniform([n, dim], -1, 1, 'float32', o.seed);
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { GanHacksError } from '../errors/index.js';
-import { assertOneOf, assertPositiveInteger } from '../internal/validate.js';
+import { assertOneOf, assertPositiveInteger, optionsObject, show } from '../internal/validate.js';
 
 /** Value range of loaded images. */
 export type ImageRange = 'tanh' | 'unit' | 'uint8';
@@ -64,20 +64,22 @@ function toRange(value: number, range: ImageRange): number {
  * const { images } = await loadMnist({ digits: [8] }); // [944, 28, 28, 1] in [-1, 1]
  * ```
  * @throws GanHacksError `MISSING_PEER` when `mnist` is not installed; `INVALID_ARGUMENT`
- * for digits outside 0-9 or a non-positive limit.
+ * for digits outside 0-9, a limit that is not a positive integer, an unknown range or
+ * options that are not an object (the promise rejects; nothing is loaded).
  */
-export async function loadMnist(options: LoadMnistOptions = {}): Promise<ImageDataset> {
-  const digits = options.digits ?? [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-  const range = options.range ?? 'tanh';
+export async function loadMnist(options?: LoadMnistOptions | null): Promise<ImageDataset> {
+  const o = optionsObject('loadMnist', options);
+  const digits = o.digits ?? [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const range = o.range ?? 'tanh';
   assertOneOf('loadMnist: range', range, ['tanh', 'unit', 'uint8'] as const);
   if (!Array.isArray(digits) || digits.length === 0 || digits.some((d) => !Number.isInteger(d) || d < 0 || d > 9)) {
-    throw new GanHacksError('INVALID_ARGUMENT', `loadMnist: digits must be a non-empty list of integers 0-9, got ${JSON.stringify(digits)}.`);
+    throw new GanHacksError('INVALID_ARGUMENT', `loadMnist: digits must be a non-empty list of integers 0-9, got ${show(digits)}.`);
   }
-  if (options.limit !== undefined) assertPositiveInteger('loadMnist: limit', options.limit);
+  if (o.limit !== undefined) assertPositiveInteger('loadMnist: limit', o.limit);
   const mnist = await importMnist();
   const unique = [...new Set(digits)];
   const total = unique.reduce((n, d) => n + mnist[d].length, 0);
-  const n = Math.min(total, options.limit ?? total);
+  const n = Math.min(total, o.limit ?? total);
   const pixels = new Float32Array(n * 784);
   const labels = new Int32Array(n);
   // Round-robin over the digits, so a limit keeps the classes balanced.

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { assertFiniteNumber } from '../internal/validate.js';
+import { assertFiniteNumber, optionsObject, show } from '../internal/validate.js';
 import { GanHacksError } from '../errors/index.js';
 import { createRng, nextSeed } from '../internal/random.js';
+import { LAYER_LIMITS, assertOptionalSeed } from '../layers/limits.js';
 
 /** Options of {@link dcganNormal}. */
 export interface DcganNormalArgs {
@@ -13,9 +14,9 @@ export interface DcganNormalArgs {
    * @defaultValue undefined (non-deterministic)
    */
   seed?: number;
-  /** @defaultValue 0 */
+  /** A finite number. @defaultValue 0 */
   mean?: number;
-  /** @defaultValue 0.02 (Radford et al. 2015) */
+  /** A finite number ≥ 0. @defaultValue 0.02 (Radford et al. 2015) */
   stddev?: number;
 }
 
@@ -25,6 +26,11 @@ export type Initializer = ReturnType<typeof tf.initializers.zeros>;
 // tfjs-layers checks `instanceof Initializer` but does not export the class:
 // reach it through a built-in subclass.
 const InitializerBase = Object.getPrototypeOf(tf.initializers.zeros().constructor) as abstract new () => InitializerLike;
+
+/** Whether a value is a tfjs-layers initializer (dcganNormal() or a tf.initializers one). */
+export function isInitializer(value: unknown): value is Initializer {
+  return value instanceof InitializerBase;
+}
 
 /** The members a custom initializer overrides (tfjs-layers' abstract Initializer). */
 interface InitializerLike extends Initializer {
@@ -45,22 +51,37 @@ export class DcganNormal extends InitializerBase {
   readonly seed: number | undefined;
   private calls = 0;
 
-  constructor(args: DcganNormalArgs = {}) {
+  constructor(args?: DcganNormalArgs | null) {
     super();
-    this.mean = args.mean ?? 0;
-    this.stddev = args.stddev ?? 0.02;
-    this.seed = args.seed;
-    assertFiniteNumber('dcganNormal: mean', this.mean);
-    assertFiniteNumber('dcganNormal: stddev', this.stddev);
-    if (this.stddev < 0) {
-      throw new GanHacksError('INVALID_RANGE', `dcganNormal: stddev must be >= 0, got ${this.stddev}.`);
+    const o = optionsObject('dcganNormal', args);
+    const mean = o.mean ?? 0;
+    const stddev = o.stddev ?? 0.02;
+    assertFiniteNumber('dcganNormal: mean', mean);
+    assertFiniteNumber('dcganNormal: stddev', stddev);
+    if (stddev < 0) {
+      throw new GanHacksError('INVALID_RANGE', `dcganNormal: stddev must be >= 0, got ${stddev}.`);
     }
-    if (this.seed !== undefined) assertFiniteNumber('dcganNormal: seed', this.seed);
+    assertOptionalSeed('dcganNormal: seed', o.seed);
+    this.mean = mean;
+    this.stddev = stddev;
+    this.seed = o.seed;
   }
 
+  /**
+   * Fills a weight of the given shape.
+   * @throws GanHacksError `INVALID_SHAPE` unless `shape` is a list of non-negative integers;
+   * `INVALID_RANGE` above 2^27 values (`LAYER_LIMITS.weights`); `INVALID_ARGUMENT` for a dtype other than float32.
+   */
   override apply(shape: tf.Shape, dtype?: tf.DataType): tf.Tensor {
+    if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || (d as number) < 0)) {
+      throw new GanHacksError('INVALID_SHAPE', `dcganNormal: shape must be a list of non-negative integers, got ${show(shape)}.`);
+    }
+    const size = (shape as number[]).reduce((a, b) => a * b, 1);
+    if (size > LAYER_LIMITS.weights) {
+      throw new GanHacksError('INVALID_RANGE', `dcganNormal: a weight of shape [${shape.join(', ')}] has ${size} values, more than the ${LAYER_LIMITS.weights} allowed.`);
+    }
     if (dtype !== undefined && dtype !== 'float32') {
-      throw new GanHacksError('INVALID_ARGUMENT', `dcganNormal: only float32 weights are supported, got ${dtype}.`);
+      throw new GanHacksError('INVALID_ARGUMENT', `dcganNormal: only float32 weights are supported, got ${show(dtype)}.`);
     }
     // A hash of (seed, call index) rather than seed + index, so models built
     // with neighbouring seeds do not share weight streams.
@@ -77,6 +98,7 @@ export class DcganNormal extends InitializerBase {
     cls: tf.serialization.SerializableConstructor<T>,
     config: tf.serialization.ConfigDict,
   ): T {
+    config = optionsObject('DcganNormal.fromConfig: config', config) as tf.serialization.ConfigDict;
     const args: DcganNormalArgs = {
       mean: config.mean as number,
       stddev: config.stddev as number,
@@ -97,8 +119,9 @@ tf.serialization.registerClass(DcganNormal);
  * ```ts
  * const conv = tf.layers.conv2d({ filters: 64, kernelSize: 3, kernelInitializer: dcganNormal({ seed: 1 }) });
  * ```
- * @throws GanHacksError `INVALID_ARGUMENT` / `INVALID_RANGE` for a non-finite mean or a negative stddev.
+ * @throws GanHacksError `INVALID_ARGUMENT` for a non-finite mean, stddev or seed (or options
+ * that are not an object); `INVALID_RANGE` for a negative stddev.
  */
-export function dcganNormal(args: DcganNormalArgs = {}): DcganNormal {
+export function dcganNormal(args?: DcganNormalArgs | null): DcganNormal {
   return new DcganNormal(args);
 }

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { dcganNormal, type Initializer } from '../initializers/dcganNormal.js';
-import { assertPositiveInteger } from '../internal/validate.js';
+import { dcganNormal, isInitializer, type Initializer } from '../initializers/dcganNormal.js';
+import { assertBoolean, assertInRange, assertOneOf, optionsObject, show } from '../internal/validate.js';
 import { GanHacksError } from '../errors/index.js';
+import { LAYER_LIMITS, assertCount, assertImageShape, assertOptionalName, assertWeightCount } from './limits.js';
 
 /** Anything tfjs-layers accepts as a kernel initializer. */
 export type KernelInitializer = Initializer | 'glorotUniform' | 'heNormal' | 'zeros';
@@ -22,14 +23,31 @@ export interface StridedDownsampleArgs {
   name?: string;
 }
 
-function checkInputShape(fn: string, inputShape: number[] | undefined): void {
-  if (inputShape === undefined) return;
-  if (inputShape.length !== 3 || inputShape.some((d) => !Number.isInteger(d) || d < 1)) {
-    throw new GanHacksError(
-      'INVALID_SHAPE',
-      `${fn}: inputShape must be [height, width, channels] of positive integers, got [${inputShape.join(', ')}].`,
-    );
+const INITIALIZER_NAMES = ['glorotUniform', 'heNormal', 'zeros'] as const;
+
+/** The kernel initializer option: an initializer object or one of the names of {@link KernelInitializer}. */
+export function checkKernelInitializer(name: string, value: unknown): void {
+  if (value === undefined || isInitializer(value)) return;
+  if (typeof value === 'string') {
+    assertOneOf(name, value as (typeof INITIALIZER_NAMES)[number], INITIALIZER_NAMES);
+    return;
   }
+  throw new GanHacksError('INVALID_ARGUMENT', `${name} must be an initializer (e.g. dcganNormal()) or one of ${INITIALIZER_NAMES.map((n) => JSON.stringify(n)).join(', ')}, got ${show(value)}.`);
+}
+
+/** Shared checks of the two strided blocks; returns the validated kernel size. */
+function checkConvArgs(fn: string, args: StridedDownsampleArgs | StridedUpsampleArgs, defaultKernel: number): number {
+  assertCount(`${fn}: filters`, args.filters, LAYER_LIMITS.units);
+  const kernelSize = args.kernelSize ?? defaultKernel;
+  assertCount(`${fn}: kernelSize`, kernelSize, LAYER_LIMITS.kernelSize);
+  if (args.inputShape !== undefined) {
+    assertImageShape(`${fn}: inputShape`, args.inputShape);
+    assertWeightCount(fn, 'convolution kernel', kernelSize * kernelSize * args.inputShape[2] * args.filters);
+  }
+  checkKernelInitializer(`${fn}: kernelInitializer`, args.kernelInitializer);
+  if (args.useBias !== undefined) assertBoolean(`${fn}: useBias`, args.useBias);
+  assertOptionalName(`${fn}: name`, args.name);
+  return kernelSize;
 }
 
 /**
@@ -41,13 +59,13 @@ function checkInputShape(fn: string, inputShape: number[] | undefined): void {
  * const model = tf.sequential({ layers: [stridedDownsample({ filters: 64, inputShape: [64, 64, 3] })] });
  * model.outputShape; // [null, 32, 32, 64], 1,792 parameters
  * ```
- * @throws GanHacksError `INVALID_ARGUMENT` for a non-positive `filters` or `kernelSize`.
+ * @throws GanHacksError `INVALID_ARGUMENT` for a `filters` or `kernelSize` that is not a
+ * positive integer or an unknown initializer; `INVALID_RANGE` above the caps of
+ * `LAYER_LIMITS` (65,536 filters, kernel 64, 2^27 weights); `INVALID_SHAPE` for a bad `inputShape`.
  */
 export function stridedDownsample(args: StridedDownsampleArgs): tf.layers.Layer {
-  assertPositiveInteger('stridedDownsample: filters', args.filters);
-  const kernelSize = args.kernelSize ?? 3;
-  assertPositiveInteger('stridedDownsample: kernelSize', kernelSize);
-  checkInputShape('stridedDownsample', args.inputShape);
+  args = optionsObject('stridedDownsample', args) as StridedDownsampleArgs;
+  const kernelSize = checkConvArgs('stridedDownsample', args, 3);
   return tf.layers.conv2d({
     filters: args.filters,
     kernelSize,
@@ -92,15 +110,24 @@ export interface StridedUpsampleArgs {
  * const model = tf.sequential({ layers: [stridedUpsample({ filters: 64, inputShape: [64, 64, 3] })] });
  * model.outputShape; // [null, 128, 128, 64], 3,136 parameters
  * ```
- * @throws GanHacksError `INVALID_ARGUMENT` for a non-positive `filters`, `kernelSize` or `strides`.
+ * @throws GanHacksError `INVALID_ARGUMENT` for a `filters`, `kernelSize` or `strides` that
+ * is not a positive integer, an unknown initializer or activation; `INVALID_RANGE` above the
+ * caps of `LAYER_LIMITS`, also when the output (input side × strides) would exceed 8,192;
+ * `INVALID_SHAPE` for a bad `inputShape`.
  */
 export function stridedUpsample(args: StridedUpsampleArgs): tf.layers.Layer {
-  assertPositiveInteger('stridedUpsample: filters', args.filters);
-  const kernelSize = args.kernelSize ?? 4;
+  args = optionsObject('stridedUpsample', args) as StridedUpsampleArgs;
+  const kernelSize = checkConvArgs('stridedUpsample', args, 4);
   const strides = args.strides ?? 2;
-  assertPositiveInteger('stridedUpsample: kernelSize', kernelSize);
-  assertPositiveInteger('stridedUpsample: strides', strides);
-  checkInputShape('stridedUpsample', args.inputShape);
+  assertCount('stridedUpsample: strides', strides, LAYER_LIMITS.kernelSize);
+  if (args.inputShape !== undefined && Math.max(args.inputShape[0], args.inputShape[1]) * strides > LAYER_LIMITS.side) {
+    throw new GanHacksError(
+      'INVALID_RANGE',
+      `stridedUpsample: an input of [${args.inputShape.join(', ')}] upsampled by strides ${strides} would exceed ${LAYER_LIMITS.side} pixels a side.`,
+    );
+  }
+  const activation = args.activation ?? 'linear';
+  assertOneOf('stridedUpsample: activation', activation, ['linear', 'tanh', 'sigmoid', 'relu'] as const);
   return tf.layers.conv2dTranspose({
     filters: args.filters,
     kernelSize,
@@ -109,14 +136,14 @@ export function stridedUpsample(args: StridedUpsampleArgs): tf.layers.Layer {
     inputShape: args.inputShape,
     kernelInitializer: args.kernelInitializer ?? dcganNormal(),
     useBias: args.useBias ?? true,
-    activation: args.activation ?? 'linear',
+    activation,
     name: args.name,
   });
 }
 
 /** Options of {@link leakyReLU}. */
 export interface LeakyReLUArgs {
-  /** Slope for negative inputs. @defaultValue 0.2 (DCGAN; note tfjs's own default is 0.3) */
+  /** Slope for negative inputs, in [0, 1]. @defaultValue 0.2 (DCGAN; note tfjs's own default is 0.3) */
   alpha?: number;
   /** Layer name. */
   name?: string;
@@ -129,16 +156,21 @@ export interface LeakyReLUArgs {
  * ```ts
  * model.add(leakyReLU()); // alpha 0.2, not tfjs's default 0.3
  * ```
+ * @throws GanHacksError `INVALID_RANGE` for an `alpha` outside [0, 1] (`INVALID_ARGUMENT` if not a finite number).
  */
-export function leakyReLU(args: LeakyReLUArgs = {}): tf.layers.Layer {
-  return tf.layers.leakyReLU({ alpha: args.alpha ?? 0.2, name: args.name });
+export function leakyReLU(args?: LeakyReLUArgs | null): tf.layers.Layer {
+  const o = optionsObject('leakyReLU', args);
+  const alpha = o.alpha ?? 0.2;
+  assertInRange('leakyReLU: alpha', alpha, 0, 1);
+  assertOptionalName('leakyReLU: name', o.name);
+  return tf.layers.leakyReLU({ alpha, name: o.name });
 }
 
 /** Options of {@link batchNorm}. */
 export interface BatchNormArgs {
-  /** Moving-average momentum (Keras convention). @defaultValue 0.99 */
+  /** Moving-average momentum (Keras convention), in [0, 1]. @defaultValue 0.99 */
   momentum?: number;
-  /** @defaultValue 0.001 */
+  /** Added to the variance before the square root; > 0 (and not rounded to 0 in float32). @defaultValue 0.001 */
   epsilon?: number;
   /** Layer name. */
   name?: string;
@@ -155,7 +187,29 @@ export interface BatchNormArgs {
  * model.add(batchNorm());
  * model.add(leakyReLU());
  * ```
+ * @throws GanHacksError `INVALID_RANGE` for a `momentum` outside [0, 1] or an `epsilon` ≤ 0
+ * (a zero-variance channel would give NaN) or beyond float32.
  */
-export function batchNorm(args: BatchNormArgs = {}): tf.layers.Layer {
-  return tf.layers.batchNormalization({ momentum: args.momentum ?? 0.99, epsilon: args.epsilon ?? 1e-3, name: args.name });
+export function batchNorm(args?: BatchNormArgs | null): tf.layers.Layer {
+  const o = optionsObject('batchNorm', args);
+  const momentum = o.momentum ?? 0.99;
+  const epsilon = o.epsilon ?? 1e-3;
+  assertInRange('batchNorm: momentum', momentum, 0, 1);
+  assertFloat32Positive('batchNorm: epsilon', epsilon);
+  assertOptionalName('batchNorm: name', o.name);
+  return tf.layers.batchNormalization({ momentum, epsilon, name: o.name });
+}
+
+/** A number > 0 that stays > 0 and finite in float32 (an epsilon). */
+export function assertFloat32Positive(name: string, value: number): void {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new GanHacksError('INVALID_ARGUMENT', `${name} must be a finite number, got ${show(value)}.`);
+  }
+  const f = Math.fround(value);
+  if (!(f > 0) || !Number.isFinite(f)) {
+    throw new GanHacksError(
+      'INVALID_RANGE',
+      `${name} must be > 0 and representable in float32 (between 1.4e-45 and 3.4e38), got ${show(value)}; 1e-3 is the usual value.`,
+    );
+  }
 }

@@ -1,8 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { dcganNormal } from '../initializers/dcganNormal.js';
-import { assertInRange, assertOneOf, assertPositiveInteger, assertNonNegativeInteger } from '../internal/validate.js';
+import { assertAtMost, assertInRange, assertOneOf, assertNonNegativeInteger, optionsObject, show } from '../internal/validate.js';
 import { GanHacksError } from '../errors/index.js';
 import { batchNorm, leakyReLU } from './blocks.js';
+import { LAYER_LIMITS, assertCount, assertImageShape, assertOptionalName, assertOptionalSeed, assertWeightCount } from './limits.js';
+
+/** Most stride-2 blocks: 2^13 = 8,192, the largest side allowed. */
+const MAX_BLOCKS = 13;
 
 /** How a critic normalises its activations. */
 export type Normalization = 'batch' | 'layer' | 'none';
@@ -38,22 +42,29 @@ export interface DcganGeneratorArgs {
  * const g = dcganGenerator({ latentDim: 20, outputShape: [28, 28, 1] });
  * g.predict(sampleLatent(5, 20, { distribution: 'uniform' })); // [5, 28, 28, 1] in [-1, 1]
  * ```
- * @throws GanHacksError `INVALID_SHAPE` when the output size does not divide by 2^blocks.
+ * @throws GanHacksError `INVALID_SHAPE` when the output size does not divide by 2^blocks;
+ * `INVALID_ARGUMENT` for sizes that are not positive integers; `INVALID_RANGE` above the caps
+ * of `LAYER_LIMITS` (65,536 for latentDim and filters, kernel 64, 13 blocks, 2^27 weights a layer).
  */
 export function dcganGenerator(args: DcganGeneratorArgs): tf.Sequential {
+  args = optionsObject('dcganGenerator', args) as DcganGeneratorArgs;
   const filters = args.filters ?? 128;
   const blocks = args.blocks ?? 2;
   const kernelSize = args.kernelSize ?? 5;
-  assertPositiveInteger('dcganGenerator: latentDim', args.latentDim);
-  assertPositiveInteger('dcganGenerator: filters', filters);
+  assertCount('dcganGenerator: latentDim', args.latentDim, LAYER_LIMITS.units);
+  assertCount('dcganGenerator: filters', filters, LAYER_LIMITS.units);
   assertNonNegativeInteger('dcganGenerator: blocks', blocks);
-  assertPositiveInteger('dcganGenerator: kernelSize', kernelSize);
-  const [h, w, c] = args.outputShape ?? [];
+  assertAtMost('dcganGenerator: blocks', blocks, MAX_BLOCKS);
+  assertCount('dcganGenerator: kernelSize', kernelSize, LAYER_LIMITS.kernelSize);
+  assertOptionalSeed('dcganGenerator: seed', args.seed);
+  assertOptionalName('dcganGenerator: name', args.name);
+  assertImageShape('dcganGenerator: outputShape', args.outputShape);
+  const [h, w, c] = args.outputShape;
   const scale = 2 ** blocks;
-  if (![h, w, c].every((d) => Number.isInteger(d) && d > 0) || h % scale !== 0 || w % scale !== 0) {
+  if (h % scale !== 0 || w % scale !== 0) {
     throw new GanHacksError(
       'INVALID_SHAPE',
-      `dcganGenerator: outputShape must be [height, width, channels] with height and width divisible by 2^blocks = ${scale}, got [${(args.outputShape ?? []).join(', ')}].`,
+      `dcganGenerator: outputShape must be [height, width, channels] with height and width divisible by 2^blocks = ${scale}, got [${args.outputShape.join(', ')}].`,
     );
   }
   if (filters % 2 ** blocks !== 0) {
@@ -62,6 +73,10 @@ export function dcganGenerator(args: DcganGeneratorArgs): tf.Sequential {
       `dcganGenerator: filters (${filters}) must divide by 2^blocks = ${scale}, since each block halves them.`,
     );
   }
+  const fn = 'dcganGenerator';
+  assertWeightCount(fn, 'dense layer', args.latentDim * filters * (h / scale) * (w / scale));
+  assertWeightCount(fn, 'first transposed convolution', kernelSize * kernelSize * filters * filters);
+  assertWeightCount(fn, 'output convolution', kernelSize * kernelSize * (filters / scale) * c);
   const init = dcganNormal({ seed: args.seed });
   const h0 = h / scale;
   const w0 = w / scale;
@@ -131,27 +146,44 @@ function normalizationLayer(kind: Normalization): tf.layers.Layer | undefined {
  * ```ts
  * const critic = dcganDiscriminator({ inputShape: [28, 28, 1], normalization: 'layer' });
  * ```
- * @throws GanHacksError `INVALID_SHAPE` when the input size does not divide by 2^blocks.
+ * @throws GanHacksError `INVALID_SHAPE` when the input size does not divide by 2^blocks;
+ * `INVALID_ARGUMENT` for sizes that are not positive integers or an unknown normalization;
+ * `INVALID_RANGE` for a dropout outside [0, 1) or sizes above the caps of `LAYER_LIMITS`
+ * (filters × 2^blocks at most 65,536, kernel 64, 2^27 weights a layer).
  */
 export function dcganDiscriminator(args: DcganDiscriminatorArgs): tf.Sequential {
+  args = optionsObject('dcganDiscriminator', args) as DcganDiscriminatorArgs;
   const filters = args.filters ?? 64;
   const blocks = args.blocks ?? 2;
   const dropout = args.dropout ?? 0.3;
   const normalization = args.normalization ?? 'batch';
   const kernelSize = args.kernelSize ?? 5;
-  assertPositiveInteger('dcganDiscriminator: filters', filters);
+  assertCount('dcganDiscriminator: filters', filters, LAYER_LIMITS.units);
   assertNonNegativeInteger('dcganDiscriminator: blocks', blocks);
-  assertPositiveInteger('dcganDiscriminator: kernelSize', kernelSize);
-  assertInRange('dcganDiscriminator: dropout', dropout, 0, 0.999);
+  assertAtMost('dcganDiscriminator: blocks', blocks, MAX_BLOCKS);
+  assertCount('dcganDiscriminator: kernelSize', kernelSize, LAYER_LIMITS.kernelSize);
+  assertInRange('dcganDiscriminator: dropout', dropout, 0, 1);
+  if (dropout === 1) {
+    throw new GanHacksError('INVALID_RANGE', `dcganDiscriminator: dropout must lie in [0, 1), got ${show(dropout)}; a rate of 1 drops every activation.`);
+  }
   assertOneOf('dcganDiscriminator: normalization', normalization, ['batch', 'layer', 'none'] as const);
-  const [h, w, c] = args.inputShape ?? [];
+  assertOptionalSeed('dcganDiscriminator: seed', args.seed);
+  assertOptionalName('dcganDiscriminator: name', args.name);
+  assertImageShape('dcganDiscriminator: inputShape', args.inputShape);
+  const [h, w, c] = args.inputShape;
   const scale = 2 ** blocks;
-  if (![h, w, c].every((d) => Number.isInteger(d) && d > 0) || h % scale !== 0 || w % scale !== 0) {
+  if (h % scale !== 0 || w % scale !== 0) {
     throw new GanHacksError(
       'INVALID_SHAPE',
-      `dcganDiscriminator: inputShape must be [height, width, channels] with height and width divisible by 2^blocks = ${scale}, got [${(args.inputShape ?? []).join(', ')}].`,
+      `dcganDiscriminator: inputShape must be [height, width, channels] with height and width divisible by 2^blocks = ${scale}, got [${args.inputShape.join(', ')}].`,
     );
   }
+  const last = filters * scale;
+  assertAtMost('dcganDiscriminator: filters × 2^blocks (channels of the last block)', last, LAYER_LIMITS.units);
+  const fn = 'dcganDiscriminator';
+  assertWeightCount(fn, 'first convolution', kernelSize * kernelSize * c * filters);
+  if (blocks > 0) assertWeightCount(fn, 'last block convolution', (kernelSize * kernelSize * last * last) / 2);
+  assertWeightCount(fn, 'output convolution', (h / scale) * (w / scale) * last);
   const init = dcganNormal({ seed: args.seed });
   const model = tf.sequential({ name: args.name ?? 'dcgan_discriminator' });
   const addNormAndActivation = (): void => {

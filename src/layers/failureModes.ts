@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
+import { optionsObject } from '../internal/validate.js';
 import { smallDiscriminator, smallGenerator } from './smallDcgan.js';
 
 /** Options of {@link failureModesGenerator}. */
@@ -20,14 +21,18 @@ export interface FailureModesGeneratorArgs {
  * ```ts
  * const g = failureModesGenerator({ latentDim: 1 }); // B2: mode collapse
  * ```
+ * @throws GanHacksError `INVALID_ARGUMENT` for a latentDim that is not a positive integer,
+ * a non-boolean batchNorm or a non-finite seed; `INVALID_RANGE` for a latentDim above 65,536.
  */
-export function failureModesGenerator(args: FailureModesGeneratorArgs = {}): tf.Sequential {
+export function failureModesGenerator(args?: FailureModesGeneratorArgs | null): tf.Sequential {
+  const o = optionsObject('failureModesGenerator', args);
   return smallGenerator({
-    latentDim: args.latentDim ?? 50,
+    latentDim: o.latentDim ?? 50,
     outputKernelSize: 7,
-    batchNorm: args.batchNorm ?? false,
-    seed: args.seed,
+    batchNorm: o.batchNorm ?? false,
+    seed: o.seed,
     name: 'failure_modes_generator',
+    caller: 'failureModesGenerator',
   });
 }
 
@@ -49,12 +54,17 @@ export interface FailureModesDiscriminatorArgs {
  * ```ts
  * const d = failureModesDiscriminator({ batchNorm: true }); // B3 with batch norm
  * ```
+ * @throws GanHacksError `INVALID_SHAPE` for an inputShape that is not [height, width, channels]
+ * of positive integers; `INVALID_ARGUMENT` for a non-boolean batchNorm or a non-finite seed;
+ * `INVALID_RANGE` when the dense layer would exceed 2^27 weights.
  */
-export function failureModesDiscriminator(args: FailureModesDiscriminatorArgs = {}): tf.Sequential {
+export function failureModesDiscriminator(args?: FailureModesDiscriminatorArgs | null): tf.Sequential {
+  const o = optionsObject('failureModesDiscriminator', args);
   return smallDiscriminator({
-    inputShape: args.inputShape ?? [28, 28, 1],
-    batchNorm: args.batchNorm ?? false,
-    seed: args.seed,
+    inputShape: o.inputShape ?? [28, 28, 1],
+    batchNorm: o.batchNorm ?? false,
+    seed: o.seed,
     name: 'failure_modes_discriminator',
+    caller: 'failureModesDiscriminator',
   });
 }

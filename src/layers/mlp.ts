@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { dcganNormal } from '../initializers/dcganNormal.js';
-import { assertPositiveInteger } from '../internal/validate.js';
+import { optionsObject } from '../internal/validate.js';
 import { GanHacksError } from '../errors/index.js';
 import { leakyReLU } from './blocks.js';
+import { LAYER_LIMITS, assertCount, assertImageShape, assertOptionalSeed, assertWeightCount } from './limits.js';
 
 /** Options of {@link mlpGenerator}. */
 export interface MlpGeneratorArgs {
@@ -16,11 +17,20 @@ export interface MlpGeneratorArgs {
   seed?: number;
 }
 
-function checkWidths(fn: string, widths: number[]): void {
-  if (!Array.isArray(widths) || widths.length === 0) {
-    throw new GanHacksError('INVALID_ARGUMENT', `${fn}: hidden must list at least one layer width, got ${JSON.stringify(widths)}.`);
+/** Most hidden layers of an MLP builder. */
+const MAX_HIDDEN_LAYERS = 64;
+
+/** Checks the hidden widths and every dense kernel from `input` values through them to `output`. */
+function checkWidths(fn: string, widths: unknown, input: number, output: number): asserts widths is number[] {
+  if (!Array.isArray(widths) || widths.length === 0 || widths.length > MAX_HIDDEN_LAYERS) {
+    throw new GanHacksError(
+      'INVALID_ARGUMENT',
+      `${fn}: hidden must list 1 to ${MAX_HIDDEN_LAYERS} layer widths, got ${Array.isArray(widths) ? `${widths.length} widths` : String(widths)}.`,
+    );
   }
-  widths.forEach((w, i) => assertPositiveInteger(`${fn}: hidden[${i}]`, w));
+  widths.forEach((w, i) => assertCount(`${fn}: hidden[${i}]`, w, LAYER_LIMITS.units));
+  const sizes = [input, ...widths, output];
+  for (let i = 1; i < sizes.length; i++) assertWeightCount(fn, `dense layer ${i}`, sizes[i - 1] * sizes[i]);
 }
 
 /**
@@ -31,14 +41,20 @@ function checkWidths(fn: string, widths: number[]): void {
  * ```ts
  * const g = mlpGenerator(); // [n, 100] -> [n, 28, 28, 1]
  * ```
+ * @throws GanHacksError `INVALID_ARGUMENT` for sizes that are not positive integers or an empty
+ * `hidden`; `INVALID_SHAPE` for a bad `outputShape`; `INVALID_RANGE` above 65,536 units or
+ * 2^27 weights in a layer.
  */
-export function mlpGenerator(args: MlpGeneratorArgs = {}): tf.Sequential {
-  const latentDim = args.latentDim ?? 100;
-  const hidden = args.hidden ?? [256, 512];
-  const outputShape = args.outputShape ?? [28, 28, 1];
-  assertPositiveInteger('mlpGenerator: latentDim', latentDim);
-  checkWidths('mlpGenerator', hidden);
-  const init = dcganNormal({ seed: args.seed });
+export function mlpGenerator(args?: MlpGeneratorArgs | null): tf.Sequential {
+  const o = optionsObject('mlpGenerator', args);
+  const latentDim = o.latentDim ?? 100;
+  const hidden = o.hidden ?? [256, 512];
+  const outputShape = o.outputShape ?? [28, 28, 1];
+  assertCount('mlpGenerator: latentDim', latentDim, LAYER_LIMITS.units);
+  assertImageShape('mlpGenerator: outputShape', outputShape);
+  checkWidths('mlpGenerator', hidden, latentDim, outputShape[0] * outputShape[1] * outputShape[2]);
+  assertOptionalSeed('mlpGenerator: seed', o.seed);
+  const init = dcganNormal({ seed: o.seed });
   const model = tf.sequential({ name: 'mlp_generator' });
   hidden.forEach((units, i) =>
     model.add(tf.layers.dense({ units, activation: 'relu', kernelInitializer: init, ...(i === 0 ? { inputShape: [latentDim] } : {}) })),
@@ -67,12 +83,18 @@ export interface MlpDiscriminatorArgs {
  * ```ts
  * const d = mlpDiscriminator();
  * ```
+ * @throws GanHacksError `INVALID_ARGUMENT` for widths that are not positive integers or an
+ * empty `hidden`; `INVALID_SHAPE` for a bad `inputShape`; `INVALID_RANGE` above 65,536 units
+ * or 2^27 weights in a layer.
  */
-export function mlpDiscriminator(args: MlpDiscriminatorArgs = {}): tf.Sequential {
-  const inputShape = args.inputShape ?? [28, 28, 1];
-  const hidden = args.hidden ?? [512, 256];
-  checkWidths('mlpDiscriminator', hidden);
-  const init = dcganNormal({ seed: args.seed });
+export function mlpDiscriminator(args?: MlpDiscriminatorArgs | null): tf.Sequential {
+  const o = optionsObject('mlpDiscriminator', args);
+  const inputShape = o.inputShape ?? [28, 28, 1];
+  const hidden = o.hidden ?? [512, 256];
+  assertImageShape('mlpDiscriminator: inputShape', inputShape);
+  checkWidths('mlpDiscriminator', hidden, inputShape[0] * inputShape[1] * inputShape[2], 1);
+  assertOptionalSeed('mlpDiscriminator: seed', o.seed);
+  const init = dcganNormal({ seed: o.seed });
   const model = tf.sequential({ name: 'mlp_discriminator' });
   model.add(tf.layers.flatten({ inputShape }));
   for (const units of hidden) {

@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
+import { optionsObject } from '../internal/validate.js';
 import { smallDiscriminator, smallGenerator } from './smallDcgan.js';
 
 /** Options of {@link monitoringGenerator}. */
@@ -18,14 +19,18 @@ export interface MonitoringGeneratorArgs {
  * ```ts
  * const g = monitoringGenerator({ latentDim: 2 }); // C2
  * ```
+ * @throws GanHacksError `INVALID_ARGUMENT` for a latentDim that is not a positive integer or
+ * a non-finite seed; `INVALID_RANGE` for a latentDim above 65,536.
  */
-export function monitoringGenerator(args: MonitoringGeneratorArgs = {}): tf.Sequential {
+export function monitoringGenerator(args?: MonitoringGeneratorArgs | null): tf.Sequential {
+  const o = optionsObject('monitoringGenerator', args);
   return smallGenerator({
-    latentDim: args.latentDim ?? 128,
+    latentDim: o.latentDim ?? 128,
     outputKernelSize: 3,
     batchNorm: false,
-    seed: args.seed,
+    seed: o.seed,
     name: 'monitoring_generator',
+    caller: 'monitoringGenerator',
   });
 }
 
@@ -43,7 +48,9 @@ export interface MonitoringDiscriminatorArgs {
  * ```ts
  * const d = monitoringDiscriminator();
  * ```
+ * @throws GanHacksError `INVALID_ARGUMENT` for a non-finite seed.
  */
-export function monitoringDiscriminator(args: MonitoringDiscriminatorArgs = {}): tf.Sequential {
-  return smallDiscriminator({ inputShape: [28, 28, 1], batchNorm: false, seed: args.seed, name: 'monitoring_discriminator' });
+export function monitoringDiscriminator(args?: MonitoringDiscriminatorArgs | null): tf.Sequential {
+  const o = optionsObject('monitoringDiscriminator', args);
+  return smallDiscriminator({ inputShape: [28, 28, 1], batchNorm: false, seed: o.seed, name: 'monitoring_discriminator', caller: 'monitoringDiscriminator' });
 }

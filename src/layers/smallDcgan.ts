@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { dcganNormal } from '../initializers/dcganNormal.js';
-import { assertPositiveInteger } from '../internal/validate.js';
+import { assertBoolean } from '../internal/validate.js';
 import { batchNorm, leakyReLU, stridedDownsample, stridedUpsample } from './blocks.js';
+import { LAYER_LIMITS, assertCount, assertImageShape, assertOptionalSeed, assertWeightCount } from './limits.js';
 
 /**
  * The small MNIST DCGAN pair shared by EXPERIMENTS.md B and C, which differ
@@ -13,10 +14,14 @@ export interface SmallGeneratorSpec {
   batchNorm: boolean;
   seed?: number;
   name: string;
+  /** The public builder, named in error messages. */
+  caller: string;
 }
 
 export function smallGenerator(spec: SmallGeneratorSpec): tf.Sequential {
-  assertPositiveInteger(`${spec.name}: latentDim`, spec.latentDim, 'The source uses 50 (B) or 128 (C); 1 or 2 provoke mode collapse.');
+  assertCount(`${spec.caller}: latentDim`, spec.latentDim, LAYER_LIMITS.units, 'The source uses 50 (B) or 128 (C); 1 or 2 provoke mode collapse.');
+  assertBoolean(`${spec.caller}: batchNorm`, spec.batchNorm);
+  assertOptionalSeed(`${spec.caller}: seed`, spec.seed);
   const init = dcganNormal({ seed: spec.seed });
   const model = tf.sequential({ name: spec.name });
   model.add(tf.layers.dense({ units: 128 * 7 * 7, inputShape: [spec.latentDim], kernelInitializer: init }));
@@ -38,9 +43,18 @@ export interface SmallDiscriminatorSpec {
   batchNorm: boolean;
   seed?: number;
   name: string;
+  /** The public builder, named in error messages. */
+  caller: string;
 }
 
 export function smallDiscriminator(spec: SmallDiscriminatorSpec): tf.Sequential {
+  assertImageShape(`${spec.caller}: inputShape`, spec.inputShape);
+  assertBoolean(`${spec.caller}: batchNorm`, spec.batchNorm);
+  assertOptionalSeed(`${spec.caller}: seed`, spec.seed);
+  const [h, w, c] = spec.inputShape;
+  assertWeightCount(spec.caller, 'first convolution', 16 * c * 64);
+  // Two stride-2 'same' convolutions leave ceil(h / 4) × ceil(w / 4) × 64 values for the dense layer.
+  assertWeightCount(spec.caller, 'dense layer', Math.ceil(h / 4) * Math.ceil(w / 4) * 64);
   const init = dcganNormal({ seed: spec.seed });
   const model = tf.sequential({ name: spec.name });
   model.add(stridedDownsample({ filters: 64, kernelSize: 4, inputShape: spec.inputShape, kernelInitializer: init }));
