@@ -4,7 +4,7 @@
  *
  * This is the isomorphic entry (Node and browsers). File-system and terminal
  * helpers live in `gan-hacks/node`; WASM training kernels in `gan-hacks/wasm`.
- * @module
+ * @module gan-hacks
  */
 export * from './errors/index.js';
 export * from './layers/index.js';
