@@ -3,9 +3,15 @@ import { GanHacksError } from '../errors/index.js';
 import type { HistoryJSON } from '../history/index.js';
 import type { DataCursor } from './data.js';
 import type { RngState } from '../internal/random.js';
+import { show } from '../internal/validate.js';
 
-/** Version of the checkpoint layout; a reader refuses other versions. */
-export const CHECKPOINT_VERSION = 1;
+/**
+ * Version of the checkpoint layout. 2 adds Adam's running β products to the
+ * optimizer state (exact resume); 1 is still read (its Adam resumes within
+ * float32 rounding, as tfjs rebuilds the products).
+ */
+export const CHECKPOINT_VERSION = 2;
+const READABLE_VERSIONS = [1, 2];
 
 /** Weights in the tfjs binary layout: one buffer and the specs that slice it. */
 export interface EncodedWeights {
@@ -83,23 +89,42 @@ export async function modelArtifacts(model: tf.LayersModel): Promise<tf.io.Model
   return captured;
 }
 
-/** Encodes an optimizer's state. */
-export async function encodeOptimizer(optimizer: tf.Optimizer): Promise<EncodedWeights> {
-  const weights = await optimizer.getWeights();
-  const encoded = await tf.io.encodeWeights(weights);
-  return { specs: encoded.specs, data: encoded.data };
-}
-
 function byteLength(spec: tf.io.WeightsManifestEntry): number {
   const size = spec.shape.reduce((a, b) => a * b, 1);
   const bytes = spec.dtype === 'float32' || spec.dtype === 'int32' ? 4 : spec.dtype === 'bool' ? 1 : NaN;
   return size * bytes;
 }
 
+/** Refuses encoded float32 values that are NaN or infinite (read on the host: no device read). */
+function checkFinite(what: string, specs: tf.io.WeightsManifestEntry[], data: ArrayBuffer): void {
+  let offset = 0;
+  for (const spec of specs) {
+    const n = byteLength(spec);
+    if (spec.dtype === 'float32') {
+      const values = new Float32Array(data.slice(offset, offset + n));
+      if (!values.every(Number.isFinite)) {
+        throw new GanHacksError('CHECKPOINT_INVALID', `Checkpoint: ${what} ${spec.name} holds NaN or infinite values; resume from an earlier checkpoint.`);
+      }
+    }
+    offset += n;
+  }
+}
+
 /** Checks that `data` holds exactly what `specs` describe; a truncated file fails here. */
 export function checkEncoded(what: string, specs: tf.io.WeightsManifestEntry[] | undefined, data: ArrayBuffer | undefined): void {
   if (!Array.isArray(specs) || !(data instanceof ArrayBuffer)) {
     throw new GanHacksError('CHECKPOINT_INVALID', `Checkpoint: ${what} has no weight specs or data.`);
+  }
+  for (const spec of specs as Partial<tf.io.WeightsManifestEntry>[]) {
+    const ok =
+      typeof spec === 'object' &&
+      spec !== null &&
+      typeof spec.name === 'string' &&
+      Array.isArray(spec.shape) &&
+      spec.shape.every((d) => Number.isInteger(d) && d >= 0) &&
+      ['float32', 'int32', 'bool'].includes(spec.dtype as string) &&
+      spec.quantization === undefined;
+    if (!ok) throw new GanHacksError('CHECKPOINT_INVALID', `Checkpoint: ${what} has a damaged weight spec (${show(JSON.stringify(spec))}).`);
   }
   const expected = specs.reduce((n, s) => n + byteLength(s), 0);
   if (!Number.isFinite(expected) || expected !== data.byteLength) {
@@ -108,6 +133,7 @@ export function checkEncoded(what: string, specs: tf.io.WeightsManifestEntry[] |
       `Checkpoint: ${what} should hold ${expected} bytes of weights but holds ${data.byteLength}; the checkpoint is truncated or corrupt.`,
     );
   }
+  checkFinite(what, specs, data);
 }
 
 /** Tensors of encoded weights in spec order (caller disposes). */
@@ -129,10 +155,32 @@ export function checkState(state: TrainerStateJSON | undefined): asserts state i
   if (!state || state.format !== 'gan-hacks-checkpoint') {
     throw new GanHacksError('CHECKPOINT_INVALID', 'Checkpoint: the trainer state is missing or is not a gan-hacks checkpoint.');
   }
-  if (state.version !== CHECKPOINT_VERSION) {
-    throw new GanHacksError('CHECKPOINT_INVALID', `Checkpoint: layout version ${state.version} is not supported (this gan-hacks reads ${CHECKPOINT_VERSION}).`);
+  if (!READABLE_VERSIONS.includes(state.version)) {
+    throw new GanHacksError('CHECKPOINT_INVALID', `Checkpoint: layout version ${show(state.version)} is not supported (this gan-hacks reads ${READABLE_VERSIONS.join(' and ')}).`);
   }
-  if (!Number.isInteger(state.iteration) || state.iteration < 0 || !state.rng || !state.dataRng || !state.history) {
+  if (!Number.isInteger(state.iteration) || state.iteration < 0 || !isObject(state.rng) || !isObject(state.dataRng) || !isObject(state.history)) {
     throw new GanHacksError('CHECKPOINT_INVALID', 'Checkpoint: the trainer state lacks its iteration, random state or history.');
+  }
+  if (!Number.isInteger(state.latentDim) || state.latentDim < 1) {
+    throw new GanHacksError('CHECKPOINT_INVALID', `Checkpoint: latentDim ${show(state.latentDim)} is not a positive integer.`);
+  }
+  if (state.dataCursor !== undefined) checkCursor(state.dataCursor);
+}
+
+function isObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null;
+}
+
+/** A data cursor must be a permutation prefix position: integer indices and a position inside the order. */
+function checkCursor(cursor: DataCursor): void {
+  const { order, position } = (cursor ?? {}) as Partial<DataCursor>;
+  const ok =
+    Array.isArray(order) &&
+    order.every((i) => Number.isInteger(i) && i >= 0 && i < order.length) &&
+    Number.isInteger(position) &&
+    position! >= 0 &&
+    position! <= order.length;
+  if (!ok) {
+    throw new GanHacksError('CHECKPOINT_INVALID', 'Checkpoint: the data cursor is damaged (its order must list sample indices and its position must be an integer inside it).');
   }
 }

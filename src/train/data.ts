@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { GanHacksError } from '../errors/index.js';
 import type { Rng } from '../internal/random.js';
+import { show } from '../internal/validate.js';
+import { showShape } from './options.js';
 
 /** Real data for `Trainer.fit`: one tensor of all images, a tf.data.Dataset of batches, or any (async) iterable of batches. */
 export type TrainingData = tf.Tensor | tf.data.Dataset<tf.Tensor> | AsyncIterable<tf.Tensor> | Iterable<tf.Tensor>;
@@ -65,7 +67,7 @@ export class TensorBatchSource implements BatchSource {
 
   restore(cursor: DataCursor): void {
     // A cursor from other data (another size) cannot be continued: start a fresh pass.
-    if (cursor.order.length !== this.size) return;
+    if (cursor.order.length !== this.size || !(cursor.position <= cursor.order.length)) return;
     this.order = [...cursor.order];
     this.position = cursor.position;
   }
@@ -76,7 +78,10 @@ export class IterableBatchSource implements BatchSource {
   readonly size = undefined;
   private iterator: AsyncIterator<tf.Tensor> | Iterator<tf.Tensor> | undefined;
 
-  constructor(private readonly data: tf.data.Dataset<tf.Tensor> | AsyncIterable<tf.Tensor> | Iterable<tf.Tensor>) {}
+  constructor(
+    private readonly data: tf.data.Dataset<tf.Tensor> | AsyncIterable<tf.Tensor> | Iterable<tf.Tensor>,
+    private readonly sampleShape: readonly number[],
+  ) {}
 
   private async open(): Promise<AsyncIterator<tf.Tensor> | Iterator<tf.Tensor>> {
     const d = this.data as unknown as Record<string | symbol, unknown>;
@@ -101,6 +106,12 @@ export class IterableBatchSource implements BatchSource {
     if (!(batch instanceof tf.Tensor)) {
       throw new GanHacksError('INVALID_ARGUMENT', 'Trainer.fit: each element of the data source must be a tf.Tensor batch of images.');
     }
+    if (!tf.util.arraysEqual(batch.shape.slice(1), this.sampleShape as number[])) {
+      throw new GanHacksError(
+        'INVALID_SHAPE',
+        `Trainer.fit: a batch from the data source has shape ${showShape(batch.shape)} but the discriminator takes ${showShape([null, ...this.sampleShape])}.`,
+      );
+    }
     if (batch.shape[0] < n) {
       throw new GanHacksError(
         'INVALID_SHAPE',
@@ -120,4 +131,63 @@ export class IterableBatchSource implements BatchSource {
   restore(): void {
     // Iterables cannot be rewound; a resumed run starts a new pass.
   }
+}
+
+/** The activation a generator's output comes from (tanh means images in [-1, 1]). */
+function outputActivation(generator: tf.LayersModel): string | undefined {
+  const layers = generator.layers;
+  const last = layers[layers.length - 1];
+  const activation = (last.getConfig() as { activation?: string }).activation;
+  const producer = activation === undefined && layers.length > 1 ? layers[layers.length - 2] : last;
+  return (producer.getConfig() as { activation?: string }).activation;
+}
+
+let warnedUnitRange = false;
+
+/**
+ * Checks an in-memory image tensor before training on it (one read of its
+ * range, once per fit): it must be non-empty, of the discriminator's sample
+ * shape, finite, and in [-1, 1] when the generator ends in tanh. Images in
+ * [0, 1] for a tanh generator are legal but almost always a mistake: warned once.
+ */
+export async function checkImageTensor(data: tf.Tensor, generator: tf.LayersModel, sampleShape: readonly number[]): Promise<void> {
+  if (data.isDisposed) throw new GanHacksError('INVALID_ARGUMENT', 'Trainer.fit: the image tensor was already disposed.');
+  if (!tf.util.arraysEqual(data.shape.slice(1), sampleShape as number[])) {
+    throw new GanHacksError('INVALID_SHAPE', `Trainer.fit: images have shape ${showShape(data.shape)} but the discriminator takes ${showShape([null, ...sampleShape])}.`);
+  }
+  if (data.shape[0] === 0) throw new GanHacksError('INVALID_SHAPE', `Trainer.fit: the image tensor ${showShape(data.shape)} holds no sample.`);
+  if (data.dtype !== 'float32') {
+    throw new GanHacksError('INVALID_ARGUMENT', `Trainer.fit: images must be float32, got ${data.dtype}; scale them with scaleImages().`);
+  }
+  const stats = tf.tidy(() => tf.stack([tf.logicalNot(tf.isFinite(data)).any().toFloat(), data.min(), data.max()]));
+  const [nonFinite, min, max] = await stats.data();
+  stats.dispose();
+  if (nonFinite) {
+    throw new GanHacksError('INVALID_RANGE', 'Trainer.fit: the images contain NaN or infinite values; clean the data pipeline (e.g. a division by zero while scaling).');
+  }
+  if (outputActivation(generator) !== 'tanh') return;
+  if (min < -1 - 1e-3 || max > 1 + 1e-3) {
+    throw new GanHacksError(
+      'INVALID_RANGE',
+      `Trainer.fit: the generator ends in tanh (outputs in [-1, 1]) but the images range from ${min} to ${max}; scale them with scaleImages() (or loadMnist's default range 'tanh').`,
+    );
+  }
+  if (min >= 0 && !warnedUnitRange) {
+    warnedUnitRange = true;
+    console.warn(
+      `gan-hacks: Trainer.fit: the images range from ${min} to ${max} but the generator ends in tanh (outputs in [-1, 1]); the discriminator can tell real from fake by the sign alone. Map them to [-1, 1] (images.mul(2).sub(1), or scaleImages() on 0-255 pixels) unless that is intended.`,
+    );
+  }
+}
+
+/** The batch source for `fit`'s data, after checking it (an image tensor is read once for its range). */
+export async function createBatchSource(data: TrainingData, generator: tf.LayersModel, sampleShape: readonly number[], rng: Rng): Promise<BatchSource> {
+  if (data instanceof tf.Tensor) {
+    await checkImageTensor(data, generator, sampleShape);
+    return new TensorBatchSource(data, rng);
+  }
+  if (data instanceof tf.data.Dataset || (data !== null && typeof data === 'object' && (Symbol.asyncIterator in data || Symbol.iterator in data))) {
+    return new IterableBatchSource(data, sampleShape);
+  }
+  throw new GanHacksError('INVALID_ARGUMENT', `Trainer.fit: data must be a tensor of images, a tf.data.Dataset or an (async) iterable of image batches, got ${show(data)}.`);
 }

@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { EpochLogs, History, IterationRecord } from '../history/index.js';
 import type { TrainerCheckpoint } from './checkpoint.js';
 import type { GanLoss } from '../losses/types.js';
+import type { LatentDistribution } from '../data/latent.js';
 
 /** What a hook sees of the run; the same object is passed to every hook call. */
 export interface TrainState {
@@ -18,6 +19,10 @@ export interface TrainState {
   readonly history: History;
   /** Latent size of the generator. */
   readonly latentDim: number;
+  /** The distribution the run draws latents from; hooks that draw samples use it by default. */
+  readonly latentDistribution: LatentDistribution;
+  /** Both players' optimizers (NaNGuard snapshots and restores their state). */
+  readonly optimizers: { readonly generator: tf.Optimizer; readonly discriminator: tf.Optimizer };
   /** The run's loss strategy (hooks that diagnose read its {@link GanLoss.diagnosisBands}). */
   readonly loss: GanLoss;
   /** The reason given by the hook that stopped the run, if one did. */
@@ -27,6 +32,14 @@ export interface TrainState {
    * next hook boundary and `onTrainEnd` still runs.
    */
   stop(reason: string): void;
+  /**
+   * Logs a scalar with the current iteration's values: it is read back from
+   * the device with them, in the iteration's one read, and appears in the
+   * record `onIterationEnd` receives. Call it from `onIterationBegin`,
+   * `onDiscriminatorStep` or `onGeneratorStep`; the run owns the scalar from then on.
+   * @throws GanHacksError `TRAINING_STATE` outside those hook calls.
+   */
+  logScalar(name: string, value: tf.Scalar): void;
   /** An in-memory checkpoint of the whole run (models, optimizers, state), as `Trainer.checkpoint()`. */
   checkpoint(): Promise<TrainerCheckpoint>;
 }

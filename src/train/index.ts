@@ -1,10 +1,10 @@
 export {
   Trainer,
-  setCheckpointLoader,
   type TrainerOptions,
   type FitOptions,
   type DiscriminatorStepMode,
   type DiscriminatorMode,
+  type YieldEvery,
 } from './trainer.js';
 export { History, type IterationRecord, type HistoryJSON } from '../history/index.js';
 export { HOOK_METHODS, type Awaitable, type Hook, type TrainState, type DiscriminatorStepEvent, type GeneratorStepEvent } from './hooks.js';

@@ -1,4 +1,5 @@
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
+import type { GanLoss } from '../losses/types.js';
 import { smoothNegativeLabels, smoothPositiveLabels, type SmoothNegativeLabelsOptions, type SmoothPositiveLabelsOptions } from '../labels/smooth.js';
 import { noisyLabels } from '../labels/noisy.js';
 import { assertInRange } from '../internal/validate.js';
@@ -48,8 +49,28 @@ export function applyLabelHacks(targets: tf.Tensor, kind: 'real' | 'fake', hacks
     const opts = hacks.smoothNegative === true ? {} : hacks.smoothNegative;
     replace(smoothNegativeLabels(y, { ...opts, seed: nextSeed() }));
   }
-  if (hacks.flip) replace(noisyLabels(y, hacks.flip, { seed: nextSeed() }));
+  if (hacks.flip) replace(noisyLabels(y, { pFlip: hacks.flip, seed: nextSeed() }));
   const custom = kind === 'real' ? hacks.real : hacks.fake;
   if (custom) replace(custom(y, nextSeed()));
   return y;
+}
+
+/**
+ * The discriminator's targets for one half batch: the loss's real or fake
+ * target in the shape of D's output, with the label hacks applied; undefined
+ * for losses without targets. The caller owns the tensor.
+ */
+export function discriminatorTargets(
+  loss: GanLoss,
+  outputShape: readonly number[],
+  kind: 'real' | 'fake',
+  hacks: LabelHacks | undefined,
+  nextSeed: () => number,
+): tf.Tensor | undefined {
+  if (!loss.usesTargets) return undefined;
+  const base = tf.fill([...outputShape], kind === 'real' ? loss.realTarget : loss.fakeTarget);
+  if (!hasLabelHacks(hacks)) return base;
+  const out = applyLabelHacks(base, kind, hacks!, nextSeed);
+  if (out !== base) base.dispose();
+  return out;
 }

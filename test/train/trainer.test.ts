@@ -105,7 +105,7 @@ describe('Trainer update counts', () => {
     });
   }
 
-  it('leaves the discriminator untouched by the generator update', async () => {
+  it("with discriminatorModeInGeneratorStep 'inference', leaves the discriminator untouched by the generator update", async () => {
     let after: Float32Array[] = [];
     let changed = false;
     const hook: Hook = {
@@ -116,7 +116,10 @@ describe('Trainer update counts', () => {
       },
     };
     const data = tinyData(16);
-    await trainer({ hooks: [hook], discriminator: tinyDiscriminator(2, { batchNorm: true }) }).fit(data, { batchSize: 8, iterations: 3 });
+    await trainer({ hooks: [hook], discriminator: tinyDiscriminator(2, { batchNorm: true }), discriminatorModeInGeneratorStep: 'inference' }).fit(data, {
+      batchSize: 8,
+      iterations: 3,
+    });
     expect(changed).toBe(false);
     data.dispose();
   });
@@ -220,13 +223,13 @@ describe('Trainer reproducibility, checkpoints and safety', () => {
     await expectCodeAsync(() => trainer().resume({ ...good, state: { ...good.state, version: 99 } }), 'CHECKPOINT_INVALID');
   });
 
-  it('a NaN injected by a hook stops the run and restores the last good weights', async () => {
+  it('a NaN injected by a hook stops the run and restores the weights after the last finite iteration', async () => {
     let good: number[][] = [];
     const inject: Hook = {
       onIterationBegin: (s) => {
-        // The weights iteration 3 starts from produce its (finite) losses: the last known good ones.
-        if (s.iteration === 2) good = s.generator.getWeights().map((w) => Array.from(w.dataSync()));
         if (s.iteration === 3) {
+          // Iteration 3 ended finite: its weights are the last good ones.
+          good = s.generator.getWeights().map((w) => Array.from(w.dataSync()));
           // Poison G: every later loss becomes NaN.
           s.generator.setWeights(s.generator.getWeights().map((w) => tf.fill(w.shape, NaN)));
         }
@@ -238,7 +241,7 @@ describe('Trainer reproducibility, checkpoints and safety', () => {
     expect(guard.stoppedAt).toBe(4);
     expect(h.length).toBe(4);
     expect(Number.isNaN(h.records[3].gLoss)).toBe(true);
-    // Restored: the weights that produced iteration 3's finite losses (iteration 4's came from poisoned ones).
+    // Restored: the weights iteration 3 ended with (iteration 4 started from poisoned ones).
     expect(t.generator.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(good);
   });
 
