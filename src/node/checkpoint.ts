@@ -138,6 +138,13 @@ function checkCheckpoint(where: string, checkpoint: TrainerCheckpoint, finite = 
     throw new GanHacksError('INVALID_ARGUMENT', `${where}: checkpoint must be what trainer.checkpoint() returns, got ${checkpoint === null ? 'null' : typeof checkpoint}.`);
   }
   checkState(checkpoint.state);
+  const bad = finite ? nonFinitePart(checkpoint) : undefined;
+  if (bad) {
+    throw new GanHacksError(
+      'NON_FINITE_INPUT',
+      `${where}: the ${bad.part} holds NaN or infinite values (weight "${bad.weight}"); a checkpoint must be resumable, so it is not written. Register NaNGuard to stop the run at the first non-finite loss.`,
+    );
+  }
   for (const [what, artifacts] of [
     ['generator', checkpoint.generator],
     ['discriminator', checkpoint.discriminator],
@@ -150,13 +157,6 @@ function checkCheckpoint(where: string, checkpoint: TrainerCheckpoint, finite = 
   checkEncoded('generator optimizer', checkpoint.optimizers?.generator?.specs, checkpoint.optimizers?.generator?.data);
   checkEncoded('discriminator optimizer', checkpoint.optimizers?.discriminator?.specs, checkpoint.optimizers?.discriminator?.data);
   if (checkpoint.regularizers) checkEncoded('regularizer state', checkpoint.regularizers.specs, checkpoint.regularizers.data);
-  const bad = finite ? nonFinitePart(checkpoint) : undefined;
-  if (bad) {
-    throw new GanHacksError(
-      'NON_FINITE_INPUT',
-      `${where}: the ${bad.part} holds NaN or infinite values (weight "${bad.weight}"); a checkpoint must be resumable, so it is not written. Register NaNGuard to stop the run at the first non-finite loss.`,
-    );
-  }
 }
 
 /** Best-effort fsync of a folder, so a rename inside it survives a power cut. */
