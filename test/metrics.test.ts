@@ -153,7 +153,7 @@ describe('kMeans', () => {
     expectCode(() => kMeans([[0, 0]] as never, { k: 1 }), 'INVALID_ARGUMENT');
     expect(tf.memory().numTensors).toBe(before + 4); // the four inputs made in the calls above
     // Identical points: k-means++ still places k centres and every point is assigned.
-    const same = tf.ones([4, 2]);
+    const same = tf.ones([4, 2]) as tf.Tensor2D;
     expect(kMeans(same, { k: 3, seed: 1 }).assignments).toHaveLength(4);
     tf.dispose([x, same]);
   });
