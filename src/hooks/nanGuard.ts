@@ -109,6 +109,10 @@ export class NaNGuard implements Hook {
     this.release();
   }
 
+  onTrainError(): void {
+    this.release();
+  }
+
   private release(): void {
     if (!this.good) return;
     tf.dispose(this.good.weights);

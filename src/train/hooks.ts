@@ -94,6 +94,11 @@ export interface Hook {
   onIterationEnd?(state: TrainState, logs: IterationRecord): Awaitable;
   onEpochEnd?(state: TrainState, logs: EpochLogs): Awaitable;
   onTrainEnd?(state: TrainState): Awaitable;
+  /**
+   * Called instead of `onTrainEnd` when `fit` fails (a loss, a hook or the
+   * data threw): free what the hook holds; `fit` then rethrows the error.
+   */
+  onTrainError?(state: TrainState, error: unknown): Awaitable;
 }
 
 /** Names of the hook methods, in lifecycle order. */
@@ -106,4 +111,5 @@ export const HOOK_METHODS = [
   'onIterationEnd',
   'onEpochEnd',
   'onTrainEnd',
+  'onTrainError',
 ] as const;

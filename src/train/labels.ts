@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { GanLoss } from '../losses/types.js';
 import { smoothNegativeLabels, smoothPositiveLabels, type SmoothNegativeLabelsOptions, type SmoothPositiveLabelsOptions } from '../labels/smooth.js';
 import { noisyLabels } from '../labels/noisy.js';
-import { assertInRange } from '../internal/validate.js';
+import { assertInRange, show } from '../internal/validate.js';
+import { GanHacksError } from '../errors/index.js';
 
 /** A custom transform of discriminator targets; `seed` differs every call. */
 export type LabelTransform = (targets: tf.Tensor, seed: number) => tf.Tensor;
@@ -30,8 +31,36 @@ export function hasLabelHacks(hacks: LabelHacks | undefined): boolean {
   return Boolean(hacks.smoothPositive || hacks.smoothNegative || hacks.flip || hacks.real || hacks.fake);
 }
 
+const KNOWN = ['smoothPositive', 'smoothNegative', 'flip', 'real', 'fake'];
+
+/**
+ * Checks label hacks when the Trainer is built: the shape of the object, and
+ * every smoothing and flipping option through a dry run of the functions
+ * that will use them (on a 4-sample batch, freed at once).
+ */
 export function validateLabelHacks(hacks: LabelHacks): void {
+  if (typeof hacks !== 'object' || hacks === null || Array.isArray(hacks)) {
+    throw new GanHacksError('INVALID_ARGUMENT', `Trainer: labels must be an object such as { smoothPositive: true, flip: 0.05 }, got ${show(hacks)}.`);
+  }
+  const unknown = Object.keys(hacks).filter((k) => !KNOWN.includes(k));
+  if (unknown.length > 0) throw new GanHacksError('INVALID_ARGUMENT', `Trainer: unknown label hack ${show(unknown[0])}; use ${KNOWN.join(', ')}.`);
+  for (const key of ['smoothPositive', 'smoothNegative'] as const) {
+    const v = hacks[key];
+    if (v !== undefined && typeof v !== 'boolean' && (typeof v !== 'object' || v === null)) {
+      throw new GanHacksError('INVALID_ARGUMENT', `Trainer: labels.${key} must be true, false or an options object, got ${show(v)}.`);
+    }
+  }
   if (hacks.flip !== undefined) assertInRange('Trainer: labels.flip', hacks.flip, 0, 1);
+  for (const key of ['real', 'fake'] as const) {
+    if (hacks[key] !== undefined && typeof hacks[key] !== 'function') {
+      throw new GanHacksError('INVALID_ARGUMENT', `Trainer: labels.${key} must be a function (targets, seed) => targets, got ${show(hacks[key])}.`);
+    }
+  }
+  const builtIn = { ...hacks, real: undefined, fake: undefined };
+  tf.tidy(() => {
+    applyLabelHacks(tf.ones([4, 1]), 'real', builtIn, () => 1);
+    applyLabelHacks(tf.zeros([4, 1]), 'fake', builtIn, () => 1);
+  });
 }
 
 /** Applies the hacks to targets of one batch; `seeds` yields a fresh seed per random draw. */

@@ -56,7 +56,7 @@ export class Trainer {
   readonly rngs: RunParts['rngs'];
   private readonly hookList: HookList;
   /** Optimizers this Trainer made (not the caller's): `dispose()` frees them. */
-  private readonly ownOptimizers: tf.Optimizer[] = [];
+  private readonly ownOptimizers: tf.Optimizer[];
   private cursor: DataCursor | undefined;
   private source: BatchSource | undefined;
   private logs: IterationLogs | undefined;
@@ -69,17 +69,13 @@ export class Trainer {
     ({ discriminatorModeInGeneratorStep: this.discriminatorModeInGeneratorStep, labels: this.labels, regularizers: this.regularizers, hooks: this.hooks } = o);
     this.hookList = new HookList(this.hooks);
     // Made only after every check passed: Adam allocates its β products on construction.
-    this.generatorOptimizer = o.optimizers.generator ?? this.own(dcganAdam());
-    this.discriminatorOptimizer = o.optimizers.discriminator ?? this.own(dcganAdam());
+    this.generatorOptimizer = o.optimizers.generator ?? dcganAdam();
+    this.discriminatorOptimizer = o.optimizers.discriminator ?? dcganAdam();
+    this.ownOptimizers = [this.generatorOptimizer, this.discriminatorOptimizer].filter((x) => x !== o.optimizers.generator && x !== o.optimizers.discriminator);
     const stream = (name: string): StatefulRng => createStatefulRng(o.seed === undefined ? undefined : `${o.seed}/${name}`);
     // Dropout masks have their own stream, so models without dropout draw the same latents as before.
     this.rngs = { rng: stream('train'), dataRng: stream('data'), dropoutRng: stream('dropout') };
     if (o.seed !== undefined) seedDropout([this.generator, this.discriminator], () => nextSeed(this.rngs.dropoutRng.next));
-  }
-
-  private own(optimizer: tf.Optimizer): tf.Optimizer {
-    this.ownOptimizers.push(optimizer);
-    return optimizer;
   }
 
   /** The records of every iteration run so far (resumed runs included). */
@@ -208,6 +204,9 @@ export class Trainer {
         lastYield = await yieldIfDue(yieldMs, lastYield);
       }
       await this.hookList.call('onTrainEnd', state);
+    } catch (error) {
+      await this.hookList.call('onTrainError', state, error).catch(() => undefined);
+      throw error;
     } finally {
       this.running = false;
       // A checkpoint taken after fit() must still know where the data stood.
