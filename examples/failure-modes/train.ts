@@ -50,6 +50,8 @@ export async function trainFailureMode(setupOptions: FailureModeSetup): Promise<
     discriminator: failureModesDiscriminator({ batchNorm, seed: args.seed + 1 }),
     latentDim,
     discriminatorStep: setupOptions.discriminatorStep ?? 'separate',
+    // The source trains G through a frozen Keras D model: with batch norm (the -bn rows) D uses its moving statistics in the G step.
+    discriminatorModeInGeneratorStep: 'inference',
     optimizers: { generator: adam(), discriminator: adam() },
     seed: args.seed,
     hooks: [

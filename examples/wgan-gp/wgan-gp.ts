@@ -42,6 +42,8 @@ const trainer = new Trainer({
   loss: new WGANGP({ gradientPenaltyWeight: 10 }),
   latentDim,
   latentDistribution: 'uniform',
+  // The committed runs scored fakes with the critic frozen in the G step (Keras's recipe): dropout off, batch norm on its moving statistics.
+  discriminatorModeInGeneratorStep: 'inference',
   optimizers: { generator: tf.train.adam(0.0002), discriminator: tf.train.adam(0.0002) },
   seed: args.seed,
   hooks: [
