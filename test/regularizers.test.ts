@@ -41,6 +41,31 @@ describe('featureMatching', () => {
     x.dispose();
     d.dispose();
   });
+
+  it('validates options and the context on entry, leaking nothing', () => {
+    expectCode(() => featureMatching(null as never), 'INVALID_ARGUMENT');
+    expectCode(() => featureMatching({ layer: '' }), 'INVALID_ARGUMENT');
+    expectCode(() => featureMatching({ layer: -1 }), 'INVALID_ARGUMENT');
+    expectCode(() => featureMatching({ layer: 1.5 }), 'INVALID_ARGUMENT');
+    expectCode(() => featureMatching({ layer: 0, weight: -1 }), 'INVALID_RANGE');
+    expectCode(() => featureMatching({ layer: 0, weight: NaN }), 'INVALID_ARGUMENT');
+    expectCode(() => featureMatching({ layer: 0, replaceLoss: 'yes' as never }), 'INVALID_ARGUMENT');
+    const d = discriminator();
+    const fm = featureMatching({ layer: 'features' });
+    const ok = tf.zeros([2, 2]);
+    const wrong = tf.zeros([2, 3]);
+    const empty = tf.zeros([0, 2]);
+    const before = tf.memory().numTensors;
+    expectCode(() => fm.penalty(null as never), 'INVALID_ARGUMENT');
+    expectCode(() => fm.penalty({ model: d, discriminator: 'd' as never, real: ok, fake: ok }), 'INVALID_ARGUMENT');
+    expectCode(() => fm.penalty({ model: d, discriminator: d, real: ok, fake: wrong }), 'INVALID_SHAPE');
+    expectCode(() => fm.penalty({ model: d, discriminator: d, real: empty, fake: ok }), 'INVALID_SHAPE');
+    expectCode(() => fm.penalty({ model: d, discriminator: d, real: [[0, 0]] as never, fake: ok }), 'INVALID_ARGUMENT');
+    expectCode(() => featureMatching({ layer: 7 }).penalty({ model: d, discriminator: d, real: ok, fake: ok }), 'INVALID_ARGUMENT');
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([ok, wrong, empty]);
+    d.dispose();
+  });
 });
 
 describe('historicalAveraging', () => {
@@ -95,5 +120,34 @@ describe('historicalAveraging', () => {
 
   it('rejects a bad target', () => {
     expectCode(() => historicalAveraging({ target: 'both' as never }), 'INVALID_ARGUMENT');
+  });
+
+  it('validates options, contexts and checkpoint states on entry; null options are the defaults', () => {
+    expect(historicalAveraging(null).weight).toBe(1);
+    expectCode(() => historicalAveraging({ weight: -0.1 }), 'INVALID_RANGE');
+    expectCode(() => historicalAveraging({ weight: NaN }), 'INVALID_ARGUMENT');
+    expectCode(() => historicalAveraging({ weight: Infinity }), 'INVALID_ARGUMENT');
+    expectCode(() => historicalAveraging('w' as never), 'INVALID_ARGUMENT');
+    const ha = historicalAveraging();
+    expectCode(() => ha.penalty(null as never), 'INVALID_ARGUMENT');
+    expectCode(() => ha.penalty({ model: {} as never }), 'INVALID_ARGUMENT');
+    expectCode(() => ha.afterUpdate({ model: undefined as never }), 'INVALID_ARGUMENT');
+    expectCode(() => ha.loadState(null as never), 'CHECKPOINT_INVALID');
+    expectCode(() => ha.loadState({ tensors: 'x', values: {} } as never), 'CHECKPOINT_INVALID');
+    const t = tf.ones([1]);
+    expectCode(() => ha.loadState({ tensors: [t], values: null } as never), 'CHECKPOINT_INVALID');
+    expect(t.isDisposed).toBe(true); // ownership was taken, even when refused
+    // A model whose weights change shape under the same regularizer.
+    const small = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] });
+    const wide = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [1] })] });
+    ha.afterUpdate({ model: small });
+    expectCode(() => ha.penalty({ model: wide }), 'TRAINING_STATE');
+    // No trainable weights: nothing to average, penalty 0.
+    const frozen = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1], trainable: false })] });
+    const p = expectNoLeak(() => historicalAveraging().penalty({ model: frozen }));
+    expect(p.dataSync()[0]).toBe(0);
+    tf.dispose(p);
+    ha.dispose();
+    [small, wide, frozen].forEach((m) => m.dispose());
   });
 });

@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Regularizer, RegularizerContext } from './types.js';
 import { GanHacksError } from '../errors/index.js';
-import { assertFiniteNumber } from '../internal/validate.js';
+import { assertBoolean, assertFloatTensor, assertLayersModel, assertNonNegative, optionsObject, show } from '../internal/validate.js';
 
 /** Options of {@link featureMatching}. */
 export interface FeatureMatchingOptions {
   /** The discriminator layer whose output is matched: its name or its index in `model.layers`. */
   layer: string | number;
-  /** Weight of the penalty. @defaultValue 1 */
+  /** Weight of the penalty, finite and ≥ 0. @defaultValue 1 */
   weight?: number;
   /**
    * Replace the generator's adversarial loss instead of adding to it, as in
@@ -26,17 +26,25 @@ export class FeatureMatching implements Regularizer {
   private readonly extractors = new WeakMap<tf.LayersModel, tf.LayersModel>();
 
   constructor(options: FeatureMatchingOptions) {
-    if (options === undefined || (typeof options.layer !== 'string' && typeof options.layer !== 'number')) {
-      throw new GanHacksError('INVALID_ARGUMENT', 'featureMatching: pass { layer } naming a discriminator layer (its name or index).');
+    const o = optionsObject('featureMatching', options);
+    const layer = o.layer;
+    const validLayer = (typeof layer === 'string' && layer.length > 0) || (typeof layer === 'number' && Number.isInteger(layer) && layer >= 0);
+    if (!validLayer) {
+      throw new GanHacksError('INVALID_ARGUMENT', `featureMatching: pass { layer } naming a discriminator layer (its name, or its index: an integer >= 0), got ${show(layer)}.`);
     }
-    this.layer = options.layer;
-    this.weight = options.weight ?? 1;
-    this.replacesLoss = options.replaceLoss ?? false;
-    assertFiniteNumber('featureMatching: weight', this.weight);
+    this.layer = layer;
+    this.weight = o.weight ?? 1;
+    this.replacesLoss = o.replaceLoss ?? false;
+    assertNonNegative('featureMatching: weight', this.weight);
+    assertBoolean('featureMatching: replaceLoss', this.replacesLoss);
   }
 
-  /** A model from the discriminator's input to the matched layer's output (built once per discriminator). */
+  /**
+   * A model from the discriminator's input to the matched layer's output (built once per discriminator).
+   * @throws GanHacksError `INVALID_ARGUMENT` when the discriminator is not a model or has no such layer.
+   */
   extractor(discriminator: tf.LayersModel): tf.LayersModel {
+    assertLayersModel('featureMatching: discriminator', discriminator);
     let model = this.extractors.get(discriminator);
     if (model) return model;
     const names = discriminator.layers.map((l) => l.name);
@@ -54,10 +62,34 @@ export class FeatureMatching implements Regularizer {
     return model;
   }
 
+  /**
+   * weight · ‖mean f(real) − mean f(fake)‖², differentiable w.r.t. the generator through `fake`.
+   * @throws GanHacksError `INVALID_ARGUMENT` for a context without a discriminator model or
+   * with non-tensor, disposed or non-float32 batches; `INVALID_SHAPE` for empty batches or
+   * batches whose samples do not fit the discriminator's input.
+   */
   penalty(context: RegularizerContext): tf.Scalar {
+    if (context === null || typeof context !== 'object') {
+      throw new GanHacksError('INVALID_ARGUMENT', `featureMatching: penalty takes a context { discriminator, real, fake }, got ${show(context)}.`);
+    }
     const { discriminator, real, fake } = context;
     if (!discriminator || !real || !fake) {
       throw new GanHacksError('INVALID_ARGUMENT', 'featureMatching: the context needs discriminator, real and fake.');
+    }
+    assertLayersModel('featureMatching: discriminator', discriminator);
+    assertFloatTensor('featureMatching: real', real);
+    assertFloatTensor('featureMatching: fake', fake);
+    const input = discriminator.inputs.length === 1 ? discriminator.inputs[0].shape.slice(1) : undefined;
+    for (const [name, t] of [
+      ['real', real],
+      ['fake', fake],
+    ] as const) {
+      if (!input || t.rank !== input.length + 1 || input.some((d, i) => d !== null && d !== t.shape[i + 1])) {
+        throw new GanHacksError(
+          'INVALID_SHAPE',
+          `featureMatching: ${name} [${t.shape.join(', ')}] does not fit the discriminator's input [n, ${input ? input.map((d) => d ?? '?').join(', ') : '(several inputs)'}].`,
+        );
+      }
     }
     const extractor = this.extractor(discriminator);
     return tf.tidy(() => {
@@ -72,7 +104,8 @@ export class FeatureMatching implements Regularizer {
  * Feature matching (Salimans et al. 2016, {@link https://arxiv.org/abs/1606.03498}):
  * the generator minimises ‖E f(x) − E f(G(z))‖², the squared distance between
  * the batch means of an intermediate discriminator feature f on real and on
- * generated samples. A remedy for mode collapse (EXPERIMENTS.md C, D).
+ * generated samples. A remedy for mode collapse (docs/experiments/monitoring.md,
+ * docs/experiments/wgan-gp.md).
  *
  * @example
  * ```ts
@@ -81,7 +114,9 @@ export class FeatureMatching implements Regularizer {
  * // or by hand, inside the generator's tape:
  * const penalty = fm.penalty({ model: g, discriminator: d, real, fake: g.apply(z) as tf.Tensor });
  * ```
- * @throws GanHacksError `INVALID_ARGUMENT` when `layer` is missing.
+ * @throws GanHacksError `INVALID_ARGUMENT` when `layer` is missing or neither a
+ * non-empty name nor an integer index ≥ 0, or `replaceLoss` is not a boolean;
+ * `INVALID_ARGUMENT` / `INVALID_RANGE` for a non-finite or negative weight.
  */
 export function featureMatching(options: FeatureMatchingOptions): FeatureMatching {
   return new FeatureMatching(options);

@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Player, Regularizer, RegularizerContext, RegularizerState } from './types.js';
-import { assertFiniteNumber, assertOneOf } from '../internal/validate.js';
+import { assertLayersModel, assertNonNegative, assertOneOf, optionsObject, show } from '../internal/validate.js';
 import { GanHacksError } from '../errors/index.js';
 
 /** Options of {@link historicalAveraging}. */
 export interface HistoricalAveragingOptions {
-  /** Weight of the penalty. @defaultValue 1 */
+  /** Weight of the penalty, finite and ≥ 0. @defaultValue 1 */
   weight?: number;
   /** The player whose weights are averaged. @defaultValue 'generator' */
   target?: Player;
@@ -19,10 +19,11 @@ export class HistoricalAveraging implements Regularizer {
   private averages: tf.Tensor[] | undefined;
   private count = 0;
 
-  constructor(options: HistoricalAveragingOptions = {}) {
-    this.weight = options.weight ?? 1;
-    this.target = options.target ?? 'generator';
-    assertFiniteNumber('historicalAveraging: weight', this.weight);
+  constructor(options?: HistoricalAveragingOptions | null) {
+    const o = optionsObject('historicalAveraging', options);
+    this.weight = o.weight ?? 1;
+    this.target = o.target ?? 'generator';
+    assertNonNegative('historicalAveraging: weight', this.weight);
     assertOneOf('historicalAveraging: target', this.target, ['generator', 'discriminator'] as const);
     this.name = this.target === 'generator' ? 'gHistoricalAveraging' : 'dHistoricalAveraging';
   }
@@ -37,15 +38,32 @@ export class HistoricalAveraging implements Regularizer {
     return (this.averages ?? []).map((a) => a.clone());
   }
 
-  penalty(context: RegularizerContext): tf.Scalar {
+  /** The model of a context, checked. */
+  private weightsOf(fn: string, context: RegularizerContext): tf.LayerVariable[] {
+    if (context === null || typeof context !== 'object') {
+      throw new GanHacksError('INVALID_ARGUMENT', `historicalAveraging.${fn} takes a context { model }, got ${show(context)}.`);
+    }
+    assertLayersModel(`historicalAveraging.${fn}: model`, context.model);
     const weights = context.model.trainableWeights;
+    if (this.averages) {
+      if (this.averages.length !== weights.length || weights.some((w, i) => !tf.util.arraysEqual(w.shape as number[], this.averages![i].shape))) {
+        throw new GanHacksError('TRAINING_STATE', 'historicalAveraging: the model changed its weights (count or shapes) since the averages began; use one regularizer per model.');
+      }
+    }
+    return weights;
+  }
+
+  /**
+   * weight · Σ‖θ − θ̄‖² over the model's trainable weights (0 for a model without any).
+   * @throws GanHacksError `INVALID_ARGUMENT` without a model; `TRAINING_STATE` when the model's weights changed.
+   */
+  penalty(context: RegularizerContext): tf.Scalar {
+    const weights = this.weightsOf('penalty', context);
+    if (weights.length === 0) return tf.scalar(0);
     if (!this.averages) {
       // No history yet: the first average is the current parameters themselves.
       this.averages = weights.map((w) => tf.keep(w.read().clone()));
       this.count = 1;
-    }
-    if (this.averages.length !== weights.length) {
-      throw new GanHacksError('TRAINING_STATE', 'historicalAveraging: the model changed its number of weights; use one regularizer per model.');
     }
     const averages = this.averages;
     return tf.tidy(() => tf.addN(weights.map((w, i) => w.read().sub(averages[i]).square().sum())).mul(this.weight) as tf.Scalar);
@@ -53,7 +71,7 @@ export class HistoricalAveraging implements Regularizer {
 
   /** Folds the current parameters into the running mean: θ̄ ← θ̄ + (θ − θ̄) / (t + 1). */
   afterUpdate(context: RegularizerContext): void {
-    const weights = context.model.trainableWeights;
+    const weights = this.weightsOf('afterUpdate', context);
     if (!this.averages) {
       this.averages = weights.map((w) => tf.keep(w.read().clone()));
       this.count = 1;
@@ -71,8 +89,18 @@ export class HistoricalAveraging implements Regularizer {
     return { tensors: this.averagesOf(), values: { snapshots: this.count } };
   }
 
+  /**
+   * Restores what `saveState` returned, taking ownership of its tensors.
+   * @throws GanHacksError `CHECKPOINT_INVALID` (after disposing the given tensors) when the state is malformed or inconsistent.
+   */
   loadState(state: RegularizerState): void {
-    const snapshots = state.values.snapshots;
+    const tensors: unknown = state !== null && typeof state === 'object' ? state.tensors : undefined;
+    const values: unknown = state !== null && typeof state === 'object' ? state.values : undefined;
+    if (!Array.isArray(tensors) || values === null || typeof values !== 'object' || tensors.some((t) => !(t instanceof tf.Tensor) || t.isDisposed)) {
+      if (Array.isArray(tensors)) tf.dispose(tensors.filter((t): t is tf.Tensor => t instanceof tf.Tensor && !t.isDisposed));
+      throw new GanHacksError('CHECKPOINT_INVALID', 'historicalAveraging: the checkpoint state must be { tensors: live tf.Tensor[], values: { snapshots } }.');
+    }
+    const snapshots = (values as Record<string, unknown>).snapshots as number;
     if (!Number.isInteger(snapshots) || snapshots < 0 || (snapshots === 0) !== (state.tensors.length === 0)) {
       tf.dispose(state.tensors);
       throw new GanHacksError('CHECKPOINT_INVALID', `historicalAveraging: the checkpoint's state (${snapshots} snapshots, ${state.tensors.length} tensors) is inconsistent.`);
@@ -103,6 +131,6 @@ export class HistoricalAveraging implements Regularizer {
  * // by hand: add ha.penalty({ model: d }) to D's loss, call ha.afterUpdate({ model: d }) after each step
  * ```
  */
-export function historicalAveraging(options: HistoricalAveragingOptions = {}): HistoricalAveraging {
+export function historicalAveraging(options?: HistoricalAveragingOptions | null): HistoricalAveraging {
   return new HistoricalAveraging(options);
 }
