@@ -1,4 +1,5 @@
 import { GanHacksError } from '../errors/index.js';
+import { optionsObject, show } from '../internal/validate.js';
 import { History, type IterationRecord } from '../history/index.js';
 import { dominantPeriod, finite, lipschitzRatio, mean, trend } from './stats.js';
 import { BCE_BANDS } from '../losses/bands.js';
@@ -106,7 +107,7 @@ export interface DiagnosisThresholds {
   duplicateNeighbors: number;
   /**
    * NDB/K above this is reported as a warning. On small reference sets NDB/K
-   * saturates for any imperfect generator (EXPERIMENTS.md B, 944 eights,
+   * saturates for any imperfect generator (docs/experiments/failure-modes.md, 944 eights,
    * K = 20: 0.8 for the healthy B1, 1.0 for the collapsed B2), so alone it
    * decides nothing. @defaultValue 0.5
    */
@@ -190,7 +191,7 @@ const fmt = (v: number): string => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs
 
 /**
  * Reads a run's learning curves the way the sources teach people to read
- * them by eye (EXPERIMENTS.md B, C), and adds a signal they lacked: the
+ * them by eye (docs/experiments/failure-modes.md, monitoring.md), and adds a signal they lacked: the
  * diversity of generated samples (`diversity` and `nearestNeighborRatio`
  * columns written by {@link DiversityProbe}, or values passed in options, NDB included).
  *
@@ -211,19 +212,40 @@ const fmt = (v: number): string => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs
  * const { verdict, findings } = diagnose(history);
  * for (const f of findings) console.log(f.severity, f.message);
  * ```
- * @throws GanHacksError `INVALID_ARGUMENT` for an empty history or a bad window.
+ * @throws GanHacksError `INVALID_ARGUMENT` for an empty history, a history that is
+ * not a History or an array of records, records without a finite iteration or
+ * with non-number losses in the window, a bad window, unknown or mistyped
+ * thresholds; `INVALID_RANGE` for shares outside [0, 1], oscillation periods
+ * outside [1, 1000], negative measured values; `NON_FINITE_INPUT` for a NaN or
+ * infinite measured value passed in options. NaN losses inside the records are
+ * not an error: they are the `non-finite-loss` finding.
  */
-export function diagnose(history: History | IterationRecord[], options: DiagnoseOptions = {}): Diagnosis {
-  const records = history instanceof History ? history.records : history;
-  if (!Array.isArray(records) || records.length === 0) {
+export function diagnose(history: History | IterationRecord[], options?: DiagnoseOptions | null): Diagnosis {
+  const records: unknown = history instanceof History ? history.records : history;
+  if (!Array.isArray(records)) {
+    throw new GanHacksError('INVALID_ARGUMENT', `diagnose: pass a History (trainer.fit's result) or an array of iteration records, got ${history === null ? 'null' : typeof history === 'object' ? 'an object' : show(history)}.`);
+  }
+  if (records.length === 0) {
     throw new GanHacksError('INVALID_ARGUMENT', 'diagnose: the history is empty; train for some iterations first.');
   }
-  const t: DiagnosisThresholds = { ...DEFAULT_THRESHOLDS, ...options.loss?.diagnosisBands, ...options.thresholds };
-  const window = options.window ?? defaultWindow(records.length);
+  const o = optionsObject('diagnose', options);
+  const bands = checkLoss(o.loss);
+  const thresholds = checkThresholds('diagnose: thresholds', o.thresholds);
+  const t: DiagnosisThresholds = { ...DEFAULT_THRESHOLDS, ...bands, ...thresholds };
+  const window = o.window ?? defaultWindow(records.length);
   if (!Number.isInteger(window) || window < 1) {
-    throw new GanHacksError('INVALID_ARGUMENT', `diagnose: window must be a positive integer, got ${window}.`);
+    throw new GanHacksError('INVALID_ARGUMENT', `diagnose: window must be a positive integer, got ${show(window)}.`);
   }
-  const w = records.slice(-window);
+  for (const key of ['diversity', 'nearestNeighborRatio', 'ndbRatio', 'ndbJsDivergence'] as const) {
+    const v = o[key];
+    if (v === undefined) continue;
+    if (typeof v !== 'number') throw new GanHacksError('INVALID_ARGUMENT', `diagnose: ${key} must be a number, got ${show(v)}.`);
+    if (!Number.isFinite(v)) throw new GanHacksError('NON_FINITE_INPUT', `diagnose: ${key} is ${v}; pass a measured value or leave it out.`);
+    if (v < 0) throw new GanHacksError('INVALID_RANGE', `diagnose: ${key} must be >= 0, got ${v}.`);
+  }
+  checkRecords(records.slice(-window));
+  const options_ = o;
+  const w = (records as IterationRecord[]).slice(-window);
   const from = w[0].iteration;
   const to = w[w.length - 1].iteration;
   const col = (name: string): number[] => w.map((r) => (name in r ? r[name] : NaN));
@@ -342,7 +364,7 @@ export function diagnose(history: History | IterationRecord[], options: Diagnose
   }
 
   // Mode collapse: direct evidence first.
-  const diversity = options.diversity ?? lastFinite(col('diversity'));
+  const diversity = options_.diversity ?? lastFinite(col('diversity'));
   const early = to < t.minIterationsForCollapse;
   if (Number.isFinite(diversity)) {
     if (diversity < t.lowDiversity && early) {
@@ -377,7 +399,7 @@ export function diagnose(history: History | IterationRecord[], options: Diagnose
       });
     }
   }
-  const neighbors = options.nearestNeighborRatio ?? lastFinite(col('nearestNeighborRatio'));
+  const neighbors = options_.nearestNeighborRatio ?? lastFinite(col('nearestNeighborRatio'));
   if (Number.isFinite(neighbors) && neighbors < t.duplicateNeighbors) {
     add({
       signal: 'duplicate-samples',
@@ -391,7 +413,7 @@ export function diagnose(history: History | IterationRecord[], options: Diagnose
         : `Generated samples sit ${fmt(neighbors)} times as close to their nearest neighbours as real ones (threshold ${t.duplicateNeighbors}): the generator repeats near-identical samples.`,
     });
   }
-  const ndbRatio = options.ndbRatio ?? lastFinite(col('ndbRatio'));
+  const ndbRatio = options_.ndbRatio ?? lastFinite(col('ndbRatio'));
   if (Number.isFinite(ndbRatio) && ndbRatio > t.highNdbRatio && !early) {
     add({
       signal: 'high-ndb',
@@ -403,7 +425,7 @@ export function diagnose(history: History | IterationRecord[], options: Diagnose
       message: `NDB/K is ${fmt(ndbRatio)} (threshold ${t.highNdbRatio}): generated samples fill the data's bins in different proportions (on small reference sets any imperfect generator scores high).`,
     });
   }
-  const ndbJs = options.ndbJsDivergence ?? lastFinite(col('ndbJsDivergence'));
+  const ndbJs = options_.ndbJsDivergence ?? lastFinite(col('ndbJsDivergence'));
   if (Number.isFinite(ndbJs) && ndbJs > t.highNdbJsDivergence && !early) {
     add({
       signal: 'ndb-bins-diverge',
@@ -460,6 +482,66 @@ export function diagnose(history: History | IterationRecord[], options: Diagnose
 
   const verdict = decide(findings);
   return { verdict, findings, window: { fromIteration: from, toIteration: to } };
+}
+
+const BAND_KEYS = ['stableDiscriminatorLoss', 'stableGeneratorLoss'] as const;
+const SHARE_KEYS = ['collapsedShare', 'perfectAccuracy', 'pinnedShare', 'risingCorrelation', 'highFakeAccuracy', 'oscillationAutocorrelation'] as const;
+/** The longest oscillation period searched: the search costs window × period. */
+const MAX_OSCILLATION_PERIOD = 1000;
+
+/** Checks overrides of {@link DiagnosisThresholds}: known names, finite numbers, ordered bands. */
+function checkThresholds(name: string, value: unknown): Partial<DiagnosisThresholds> {
+  const o = optionsObject(name, value as Partial<DiagnosisThresholds> | undefined);
+  for (const [key, v] of Object.entries(o) as [string, unknown][]) {
+    if (v === undefined) continue;
+    if (!(key in DEFAULT_THRESHOLDS)) {
+      throw new GanHacksError('INVALID_ARGUMENT', `${name}: unknown threshold ${JSON.stringify(key)}; the names are those of DEFAULT_THRESHOLDS.`);
+    }
+    if (key === 'oscillationPeriods' || (BAND_KEYS as readonly string[]).includes(key)) {
+      if (!Array.isArray(v) || v.length !== 2 || !v.every((x) => typeof x === 'number' && Number.isFinite(x)) || v[0] > v[1]) {
+        throw new GanHacksError('INVALID_ARGUMENT', `${name}: ${key} must be [low, high], two finite numbers with low <= high, got ${Array.isArray(v) ? `[${v.map(show).join(', ')}]` : show(v)}.`);
+      }
+      if (key === 'oscillationPeriods' && (!v.every((x) => Number.isInteger(x) && x >= 1) || v[1] > MAX_OSCILLATION_PERIOD)) {
+        throw new GanHacksError('INVALID_RANGE', `${name}: oscillationPeriods must be integers in [1, ${MAX_OSCILLATION_PERIOD}], got [${v.join(', ')}].`);
+      }
+      continue;
+    }
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      throw new GanHacksError('INVALID_ARGUMENT', `${name}: ${key} must be a finite number, got ${show(v)}.`);
+    }
+    if ((SHARE_KEYS as readonly string[]).includes(key) && (v < 0 || v > 1)) {
+      throw new GanHacksError('INVALID_RANGE', `${name}: ${key} is a share and must lie in [0, 1], got ${v}.`);
+    }
+    if ((key === 'minIterations' || key === 'minIterationsForCollapse' || key === 'minIterationsForRisingLoss') && (!Number.isInteger(v) || v < 0)) {
+      throw new GanHacksError('INVALID_RANGE', `${name}: ${key} must be a non-negative integer, got ${v}.`);
+    }
+  }
+  return o;
+}
+
+/** The loss bands of `options.loss`, checked like thresholds. */
+function checkLoss(loss: unknown): Partial<DiagnosisThresholds> {
+  if (loss === undefined || loss === null) return {};
+  if (typeof loss !== 'object') throw new GanHacksError('INVALID_ARGUMENT', `diagnose: loss must be a GanLoss (or { diagnosisBands }), got ${show(loss)}.`);
+  return checkThresholds('diagnose: loss.diagnosisBands', (loss as { diagnosisBands?: unknown }).diagnosisBands);
+}
+
+/** Records of the window: objects with a finite iteration, and numbers (NaN allowed) in the loss and accuracy columns. */
+function checkRecords(records: unknown[]): void {
+  records.forEach((r, i) => {
+    if (r === null || typeof r !== 'object') {
+      throw new GanHacksError('INVALID_ARGUMENT', `diagnose: record ${i} of the window is ${show(r)}, not an iteration record.`);
+    }
+    const rec = r as Record<string, unknown>;
+    if (typeof rec.iteration !== 'number' || !Number.isFinite(rec.iteration)) {
+      throw new GanHacksError('INVALID_ARGUMENT', `diagnose: record ${i} of the window has iteration ${show(rec.iteration)}; every record needs a finite iteration number.`);
+    }
+    for (const key of ['dLossReal', 'dLossFake', 'gLoss', 'dAccReal', 'dAccFake']) {
+      if (key in rec && typeof rec[key] !== 'number') {
+        throw new GanHacksError('INVALID_ARGUMENT', `diagnose: ${key} of iteration ${rec.iteration} is ${show(rec[key])}, not a number (NaN is allowed: a diverged loss).`);
+      }
+    }
+  });
 }
 
 function lastFinite(values: number[]): number {

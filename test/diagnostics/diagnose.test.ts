@@ -157,6 +157,34 @@ describe('diagnose signals', () => {
     expectCode(() => diagnose([]), 'INVALID_ARGUMENT');
     expectCode(() => diagnose(steady, { window: 0 }), 'INVALID_ARGUMENT');
   });
+
+  it('validates the history and every option on entry; null options are the defaults', () => {
+    const steady = curve(200, (i) => ({ gLoss: 0.8 + noise(i) }));
+    expect(diagnose(steady, null).verdict).toBe(diagnose(steady).verdict);
+    expectCode(() => diagnose(null as never), 'INVALID_ARGUMENT');
+    expectCode(() => diagnose({} as never), 'INVALID_ARGUMENT');
+    expectCode(() => diagnose('history' as never), 'INVALID_ARGUMENT');
+    expectCode(() => diagnose([null] as never), 'INVALID_ARGUMENT');
+    expectCode(() => diagnose([{ dLossReal: 1 }] as never), 'INVALID_ARGUMENT');
+    expectCode(() => diagnose([{ ...steady[0], gLoss: '0.8' }] as never), 'INVALID_ARGUMENT');
+    expectCode(() => diagnose(steady, 7 as never), 'INVALID_ARGUMENT');
+    expectCode(() => diagnose(steady, { window: 1.5 }), 'INVALID_ARGUMENT');
+    expectCode(() => diagnose(steady, { window: Infinity }), 'INVALID_ARGUMENT');
+    expectCode(() => diagnose(steady, { diversity: NaN }), 'NON_FINITE_INPUT');
+    expectCode(() => diagnose(steady, { ndbRatio: -1 }), 'INVALID_RANGE');
+    expectCode(() => diagnose(steady, { nearestNeighborRatio: 'low' as never }), 'INVALID_ARGUMENT');
+    expectCode(() => diagnose(steady, { thresholds: { collapsedLos: 0.1 } as never }), 'INVALID_ARGUMENT');
+    expectCode(() => diagnose(steady, { thresholds: { collapsedLoss: NaN } }), 'INVALID_ARGUMENT');
+    expectCode(() => diagnose(steady, { thresholds: { pinnedShare: 2 } }), 'INVALID_RANGE');
+    expectCode(() => diagnose(steady, { thresholds: { stableGeneratorLoss: [3, 2] } }), 'INVALID_ARGUMENT');
+    expectCode(() => diagnose(steady, { thresholds: { oscillationPeriods: [5, 1e9] } }), 'INVALID_RANGE');
+    expectCode(() => diagnose(steady, { thresholds: 'strict' as never }), 'INVALID_ARGUMENT');
+    expectCode(() => diagnose(steady, { loss: 5 as never }), 'INVALID_ARGUMENT');
+    expectCode(() => diagnose(steady, { loss: { diagnosisBands: { collapsedLoss: Infinity } } as never }), 'INVALID_ARGUMENT');
+    // A NaN loss is evidence, not bad input.
+    const diverged = steady.map((r, i) => (i === 150 ? { ...r, gLoss: NaN } : r));
+    expect(diagnose(diverged).verdict).toBe('convergence-failure');
+  });
 });
 
 function fakeState(records: IterationRecord[], loss?: GanLoss): TrainState & { reason?: string } {
