@@ -1,18 +1,23 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Hook, TrainState } from '../train/hooks.js';
 import type { IterationRecord } from '../history/index.js';
-import { meanPairwiseDistance, medianNearestNeighborDistance } from '../metrics/diversity.js';
+import { MAX_PAIRWISE_SAMPLES, assertSpread, meanPairwiseDistance, medianNearestNeighborDistance } from '../metrics/diversity.js';
 import { sampleLatent, type LatentDistribution } from '../data/latent.js';
-import { assertPositiveInteger } from '../internal/validate.js';
+import { LIMITS, assertAtMost, assertNumericTensor, assertOneOf, assertPositiveInteger, optionsObject } from '../internal/validate.js';
 import { GanHacksError } from '../errors/index.js';
+import { assertOptionalSeed } from '../layers/limits.js';
 
 /** Options of {@link DiversityProbe}. */
 export interface DiversityProbeOptions {
-  /** Real samples to compare with (at least 2; 100-500 is plenty). */
+  /**
+   * Real samples to compare with: a batch [n, ...] of at least `samples` distinct
+   * samples (100-500 is plenty; at most 4,096). The probe reads it once, in its
+   * constructor, and keeps nothing of it.
+   */
   real: tf.Tensor;
   /** Measure every this many iterations. @defaultValue 25 */
   every?: number;
-  /** Generated samples per measurement, from one fixed latent batch. @defaultValue 100 */
+  /** Generated samples per measurement, from one fixed latent batch (2 to 4,096). @defaultValue 100 */
   samples?: number;
   /** @defaultValue 'gaussian' */
   latentDistribution?: LatentDistribution;
@@ -28,10 +33,18 @@ export interface DiversityProbeOptions {
  * {@link diagnose} reads them as direct evidence of mode collapse (few
  * distinct outputs, or near-duplicates) or of a healthy spread (both near 1).
  *
+ * Both ratios divide by a spread of the real samples, so a real batch whose
+ * samples are all identical (an all-zero batch, say) is refused when the probe
+ * is built, instead of logging Infinity at every measurement.
+ *
  * @example
  * ```ts
  * new Trainer({ ..., hooks: [new DiversityProbe({ real: images.slice(0, 200) })] });
  * ```
+ * @throws GanHacksError `INVALID_ARGUMENT` without a live `real` tensor, when the real
+ * samples are all identical or mostly duplicates (zero spread), or for a bad option;
+ * `INVALID_SHAPE` for fewer real samples than `samples`; `INVALID_RANGE` above 4,096 samples;
+ * `NON_FINITE_INPUT` for NaN in `real`.
  */
 export class DiversityProbe implements Hook {
   readonly name = 'DiversityProbe';
@@ -42,21 +55,40 @@ export class DiversityProbe implements Hook {
   private latent: tf.Tensor2D | undefined;
 
   constructor(private readonly options: DiversityProbeOptions) {
-    if (!options || !(options.real instanceof tf.Tensor)) {
+    const o = optionsObject('DiversityProbe', options);
+    if (o.real === undefined) {
       throw new GanHacksError('INVALID_ARGUMENT', 'DiversityProbe: pass { real } with a batch of real samples.');
     }
-    this.every = options.every ?? 25;
-    this.samples = options.samples ?? 100;
+    assertNumericTensor('DiversityProbe: real', o.real);
+    this.every = o.every ?? 25;
+    this.samples = o.samples ?? 100;
     assertPositiveInteger('DiversityProbe: every', this.every);
+    assertAtMost('DiversityProbe: every', this.every, LIMITS.iterations);
     assertPositiveInteger('DiversityProbe: samples', this.samples);
-    if (options.real.shape[0] < this.samples) {
-      throw new GanHacksError('INVALID_ARGUMENT', `DiversityProbe: pass at least \`samples\` (${this.samples}) real samples, got ${options.real.shape[0]}.`);
+    assertAtMost('DiversityProbe: samples', this.samples, MAX_PAIRWISE_SAMPLES, 'Pairwise distances grow with n².');
+    if (this.samples < 2) {
+      throw new GanHacksError('INVALID_RANGE', 'DiversityProbe: samples must be at least 2 (distances need pairs), got 1.');
     }
-    this.realDistance = meanPairwiseDistance(options.real);
+    assertOneOf('DiversityProbe: latentDistribution', o.latentDistribution ?? 'gaussian', ['gaussian', 'uniform'] as const);
+    assertOptionalSeed('DiversityProbe: seed', o.seed);
+    const real = o.real;
+    if (real.rank < 2 || real.shape[0] < this.samples) {
+      throw new GanHacksError(
+        'INVALID_SHAPE',
+        `DiversityProbe: real must be a batch [n, ...] of at least \`samples\` (${this.samples}) samples, got shape [${real.shape.join(', ')}].`,
+      );
+    }
+    assertAtMost('DiversityProbe: real samples', real.shape[0], MAX_PAIRWISE_SAMPLES, 'Pass a random subset (100-500 is plenty).');
+    this.realDistance = meanPairwiseDistance(real);
+    assertSpread('DiversityProbe', 'mean pairwise distance', this.realDistance);
     // Nearest-neighbour distances depend on the batch size: measure the same count as generated.
-    const same = options.real.slice(0, this.samples);
-    this.realNeighbor = medianNearestNeighborDistance(same);
-    same.dispose();
+    const same = real.slice(0, this.samples);
+    try {
+      this.realNeighbor = medianNearestNeighborDistance(same);
+    } finally {
+      same.dispose();
+    }
+    assertSpread('DiversityProbe', `median nearest-neighbour distance (over its first ${this.samples} samples)`, this.realNeighbor);
   }
 
   onTrainBegin(state: TrainState): void {

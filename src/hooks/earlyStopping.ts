@@ -1,7 +1,11 @@
 import { diagnose, type DiagnoseOptions, type Verdict } from '../diagnostics/diagnose.js';
 import type { Hook, TrainState } from '../train/hooks.js';
 import type { IterationRecord } from '../history/index.js';
-import { assertPositiveInteger } from '../internal/validate.js';
+import { GanHacksError } from '../errors/index.js';
+import { LIMITS, assertAtMost, assertNonNegativeInteger, optionsObject, show } from '../internal/validate.js';
+import { assertIterationCount, checkDiagnoseOptions } from './failureMonitor.js';
+
+const VERDICTS: readonly Verdict[] = ['stable', 'mode-collapse', 'convergence-failure', 'undetermined'];
 
 /** Options of {@link EarlyStopping}. */
 export interface EarlyStoppingOptions {
@@ -27,6 +31,9 @@ export interface EarlyStoppingOptions {
  * ```ts
  * new Trainer({ ..., hooks: [new EarlyStopping({ on: ['convergence-failure', 'mode-collapse'] })] });
  * ```
+ * @throws GanHacksError `INVALID_ARGUMENT` for options that are not an object, an `on` that is
+ * not a non-empty list of verdicts, counts that are not integers (positive for `every`, `window`
+ * and `patience`), or `diagnose` options that diagnose refuses; `INVALID_RANGE` above `LIMITS.iterations`.
  */
 export class EarlyStopping implements Hook {
   readonly name = 'EarlyStopping';
@@ -37,15 +44,28 @@ export class EarlyStopping implements Hook {
   private readonly minIterations: number;
   private strikes = 0;
 
-  constructor(private readonly options: EarlyStoppingOptions = {}) {
-    this.on = options.on ?? ['convergence-failure'];
-    this.every = options.every ?? 25;
-    this.window = options.window ?? 100;
-    this.patience = options.patience ?? 2;
-    this.minIterations = options.minIterations ?? 100;
-    assertPositiveInteger('EarlyStopping: every', this.every);
-    assertPositiveInteger('EarlyStopping: window', this.window);
-    assertPositiveInteger('EarlyStopping: patience', this.patience);
+  private readonly options: EarlyStoppingOptions;
+
+  constructor(options?: EarlyStoppingOptions | null) {
+    this.options = optionsObject('EarlyStopping', options);
+    const o = this.options;
+    this.on = o.on ?? ['convergence-failure'];
+    this.every = o.every ?? 25;
+    this.window = o.window ?? 100;
+    this.patience = o.patience ?? 2;
+    this.minIterations = o.minIterations ?? 100;
+    if (!Array.isArray(this.on) || this.on.length === 0 || this.on.some((v) => !VERDICTS.includes(v))) {
+      throw new GanHacksError(
+        'INVALID_ARGUMENT',
+        `EarlyStopping: on must be a non-empty list of verdicts (${VERDICTS.map((v) => JSON.stringify(v)).join(', ')}), got ${Array.isArray(this.on) ? JSON.stringify(this.on.map((v) => (typeof v === 'string' ? v : show(v)))) : show(this.on)}.`,
+      );
+    }
+    assertIterationCount('EarlyStopping: every', this.every);
+    assertIterationCount('EarlyStopping: window', this.window);
+    assertIterationCount('EarlyStopping: patience', this.patience);
+    assertNonNegativeInteger('EarlyStopping: minIterations', this.minIterations);
+    assertAtMost('EarlyStopping: minIterations', this.minIterations, LIMITS.iterations);
+    checkDiagnoseOptions('EarlyStopping', o.diagnose);
   }
 
   onTrainBegin(): void {

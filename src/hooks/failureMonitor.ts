@@ -1,13 +1,35 @@
 import { diagnose, type Diagnosis, type DiagnoseOptions, type Verdict } from '../diagnostics/diagnose.js';
 import type { Hook, TrainState } from '../train/hooks.js';
 import type { IterationRecord } from '../history/index.js';
-import { assertPositiveInteger } from '../internal/validate.js';
+import { GanHacksError } from '../errors/index.js';
+import { LIMITS, assertAtMost, assertFunction, assertPositiveInteger, optionsObject } from '../internal/validate.js';
+
+/** A positive integer count of iterations, at most `LIMITS.iterations`. */
+export function assertIterationCount(name: string, value: number): void {
+  assertPositiveInteger(name, value);
+  assertAtMost(name, value, LIMITS.iterations);
+}
+
+/**
+ * Validates the `diagnose` options of a hook when it is built rather than at
+ * its first check mid-run: diagnose judges a one-record history with them.
+ */
+export function checkDiagnoseOptions(hook: string, options: Omit<DiagnoseOptions, 'window'> | undefined): void {
+  if (options === undefined || options === null) return;
+  const o = optionsObject(`${hook}: diagnose`, options);
+  try {
+    diagnose([{ iteration: 1, epoch: 0, dLossReal: 0.7, dLossFake: 0.7, gLoss: 0.7, dAccReal: 0.5, dAccFake: 0.5 }], { ...o, window: 1 });
+  } catch (e) {
+    if (e instanceof GanHacksError) throw new GanHacksError(e.code, `${hook}: options.diagnose: ${e.message}`, { cause: e });
+    throw new GanHacksError('INVALID_ARGUMENT', `${hook}: options.diagnose was refused by diagnose: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+  }
+}
 
 /** Options of {@link FailureMonitor}. */
 export interface FailureMonitorOptions {
-  /** Diagnose every this many iterations. @defaultValue 50 */
+  /** Diagnose every this many iterations (a positive integer). @defaultValue 50 */
   every?: number;
-  /** Sliding window of iterations judged each time. @defaultValue 100 */
+  /** Sliding window of iterations judged each time (a positive integer). @defaultValue 100 */
   window?: number;
   /** Thresholds and extra signals passed to {@link diagnose}. */
   diagnose?: Omit<DiagnoseOptions, 'window'>;
@@ -28,6 +50,9 @@ export interface FailureMonitorOptions {
  * new Trainer({ ..., hooks: [monitor] });
  * // after fit: monitor.timeline -> [{ iteration: 50, verdict: 'stable' }, ...]
  * ```
+ * @throws GanHacksError `INVALID_ARGUMENT` for options that are not an object, an `every` or
+ * `window` that is not a positive integer, an `onChange` that is not a function, or
+ * `diagnose` options that diagnose refuses; `INVALID_RANGE` above `LIMITS.iterations`.
  */
 export class FailureMonitor implements Hook {
   readonly name = 'FailureMonitor';
@@ -38,11 +63,16 @@ export class FailureMonitor implements Hook {
   /** The latest diagnosis. */
   last: Diagnosis | undefined;
 
-  constructor(private readonly options: FailureMonitorOptions = {}) {
-    this.every = options.every ?? 50;
-    this.window = options.window ?? 100;
-    assertPositiveInteger('FailureMonitor: every', this.every);
-    assertPositiveInteger('FailureMonitor: window', this.window);
+  private readonly options: FailureMonitorOptions;
+
+  constructor(options?: FailureMonitorOptions | null) {
+    this.options = optionsObject('FailureMonitor', options);
+    this.every = this.options.every ?? 50;
+    this.window = this.options.window ?? 100;
+    assertIterationCount('FailureMonitor: every', this.every);
+    assertIterationCount('FailureMonitor: window', this.window);
+    if (this.options.onChange !== undefined) assertFunction('FailureMonitor: onChange', this.options.onChange);
+    checkDiagnoseOptions('FailureMonitor', this.options.diagnose);
   }
 
   onIterationEnd(state: TrainState, logs: IterationRecord): void {
