@@ -47,6 +47,8 @@ export class History {
   readonly records: IterationRecord[] = [];
 
   constructor(records: IterationRecord[] = []) {
+    if (!Array.isArray(records)) throw new GanHacksError('INVALID_ARGUMENT', 'History: records must be an array of iteration records.');
+    records.forEach((r, i) => checkRecord(r, `History: records[${i}]`));
     this.records.push(...records);
   }
 
@@ -60,8 +62,12 @@ export class History {
     return this.records[this.records.length - 1];
   }
 
-  /** Appends a record. */
+  /**
+   * Appends a record: an object with a positive integer `iteration` and numeric values.
+   * @throws GanHacksError `INVALID_ARGUMENT` for anything else.
+   */
   push(record: IterationRecord): void {
+    checkRecord(record, 'History.push: record');
     this.records.push(record);
   }
 
@@ -132,6 +138,7 @@ export class History {
    * @throws GanHacksError `FILE_FORMAT` without an `iteration` column or with a row of the wrong width.
    */
   static fromCSV(csv: string): History {
+    if (typeof csv !== 'string') throw new GanHacksError('INVALID_ARGUMENT', 'History.fromCSV: pass the CSV text (a string), as History.toCSV writes it.');
     const [header, ...rows] = csv.trim().split('\n');
     const cols = (header ?? '').split(',');
     if (!cols.includes('iteration')) throw new GanHacksError('FILE_FORMAT', 'History.fromCSV: expected a header row with an "iteration" column, as History.toCSV writes.');
@@ -151,9 +158,16 @@ export class History {
    * @throws GanHacksError `FILE_FORMAT` when the input is not a list of records.
    */
   static fromJSON(json: HistoryJSON | IterationRecord[]): History {
-    const records = Array.isArray(json) ? json : json?.records;
-    if (!Array.isArray(records) || records.some((r) => typeof r !== 'object' || r === null || typeof r.iteration !== 'number')) {
-      throw new GanHacksError('FILE_FORMAT', 'History.fromJSON: expected { records: [{ iteration, ... }, ...] }.');
+    const records = Array.isArray(json) ? json : typeof json === 'object' && json !== null ? (json as HistoryJSON).records : undefined;
+    const valid = (r: unknown): boolean =>
+      typeof r === 'object' &&
+      r !== null &&
+      !Array.isArray(r) &&
+      Number.isInteger((r as IterationRecord).iteration) &&
+      (r as IterationRecord).iteration >= 1 &&
+      Object.values(r).every((v) => v === null || typeof v === 'number');
+    if (!Array.isArray(records) || !records.every(valid)) {
+      throw new GanHacksError('FILE_FORMAT', 'History.fromJSON: expected { records: [{ iteration, ... }, ...] } with numeric values (null for NaN).');
     }
     // JSON has no NaN: accuracies of critics come back as null.
     return new History(
@@ -177,4 +191,10 @@ function meanOf(epoch: number, records: IterationRecord[]): EpochLogs {
   const logs: EpochLogs = { epoch };
   for (const [k, { sum, n }] of sums) logs[k] = sum / n;
   return logs;
+}
+
+function checkRecord(record: unknown, name: string): void {
+  const r = record as Record<string, unknown> | null;
+  const ok = typeof r === 'object' && r !== null && !Array.isArray(r) && Number.isInteger(r.iteration) && (r.iteration as number) >= 1 && Object.values(r).every((v) => typeof v === 'number');
+  if (!ok) throw new GanHacksError('INVALID_ARGUMENT', `${name} must be an object with a positive integer iteration and numeric values.`);
 }

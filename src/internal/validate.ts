@@ -2,10 +2,17 @@ import * as tf from '@tensorflow/tfjs';
 import { GanHacksError } from '../errors/index.js';
 
 /** Formats a value for an error message without dumping huge arrays. */
-export function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (Array.isArray(value)) return value.length > 8 ? `[${value.slice(0, 8).join(', ')}, …]` : `[${value.join(', ')}]`;
+export function show(value: unknown, depth = 0): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (Array.isArray(value)) {
+    if (depth > 1) return `an array of ${value.length}`;
+    const items = value.slice(0, 8).map((v) => show(v, depth + 1));
+    return `[${items.join(', ')}${value.length > 8 ? ', …' : ''}]`;
+  }
   if (value instanceof tf.Tensor) return `a tensor of shape [${value.shape.join(', ')}]`;
+  if (typeof value === 'function') return 'a function';
+  // Objects (a null-prototype one has no toString) are named, not printed.
+  if (typeof value === 'object' && value !== null) return `an object${value.constructor?.name && value.constructor.name !== 'Object' ? ` (${value.constructor.name})` : ''}`;
   return String(value);
 }
 

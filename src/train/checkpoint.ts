@@ -144,8 +144,9 @@ export function decodeInOrder(encoded: EncodedWeights): tf.Tensor[] {
 
 /** Model weights of artifacts, in `model.weights` order (caller disposes). */
 export function artifactWeights(what: string, artifacts: tf.io.ModelArtifacts): tf.Tensor[] {
+  if (typeof artifacts !== 'object' || artifacts === null) throw new GanHacksError('CHECKPOINT_INVALID', `Checkpoint: ${what} has no model artifacts.`);
   const data = artifacts.weightData;
-  const buffer = Array.isArray(data) ? tf.io.concatenateArrayBuffers(data) : data;
+  const buffer = Array.isArray(data) ? (data.every((b) => b instanceof ArrayBuffer) ? tf.io.concatenateArrayBuffers(data) : undefined) : data;
   checkEncoded(what, artifacts.weightSpecs, buffer);
   return decodeInOrder({ specs: artifacts.weightSpecs!, data: buffer! });
 }
