@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { useFastestBackend, imageGrid } from '../src/index.js';
-import { expectNoLeak } from './helpers.js';
+import { expectCodeAsync, expectNoLeak } from './helpers.js';
 
 describe('useFastestBackend', () => {
   it('without tfjs-node in Node picks WASM with the training kernels, and says why', async () => {
@@ -19,6 +19,23 @@ describe('useFastestBackend', () => {
     const choice = await useFastestBackend({ prefer: ['cpu'], log: false });
     expect(choice).toMatchObject({ backend: 'cpu' });
     expect(tf.getBackend()).toBe('cpu');
+  });
+});
+
+describe('useFastestBackend options', () => {
+  it('are checked before any backend is touched', async () => {
+    const backend = tf.getBackend();
+    await expectCodeAsync(() => useFastestBackend({ prefer: [] }), 'INVALID_ARGUMENT');
+    await expectCodeAsync(() => useFastestBackend({ prefer: ['gpu' as never] }), 'INVALID_ARGUMENT');
+    await expectCodeAsync(() => useFastestBackend({ prefer: 'cpu' as never }), 'INVALID_ARGUMENT');
+    await expectCodeAsync(() => useFastestBackend({ threads: 0 }), 'INVALID_ARGUMENT');
+    await expectCodeAsync(() => useFastestBackend({ threads: 2.5 }), 'INVALID_ARGUMENT');
+    await expectCodeAsync(() => useFastestBackend({ threads: 1e6 }), 'INVALID_RANGE');
+    await expectCodeAsync(() => useFastestBackend({ log: 'loud' as never }), 'INVALID_ARGUMENT');
+    await expectCodeAsync(() => useFastestBackend(3 as never), 'INVALID_ARGUMENT');
+    expect(tf.getBackend()).toBe(backend);
+    const choice = await useFastestBackend({ prefer: ['cpu'], log: false });
+    expect(choice.backend).toBe('cpu');
   });
 });
 

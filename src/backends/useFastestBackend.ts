@@ -1,6 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { initWasmBackend } from './wasm/init.js';
 import { isNode } from './wasm/nodeThreads.js';
+import { GanHacksError } from '../errors/index.js';
+import { assertAtMost, assertPositiveInteger, optionsObject, show } from '../internal/validate.js';
+
+const BACKENDS: readonly BackendName[] = ['tensorflow', 'webgpu', 'webgl', 'wasm', 'cpu'];
+
+/** Most WASM threads one may ask for. */
+const MAX_THREADS = 256;
 
 /** Names of the backends {@link useFastestBackend} can pick. */
 export type BackendName = 'tensorflow' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -9,7 +16,7 @@ export type BackendName = 'tensorflow' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export interface UseFastestBackendOptions {
   /** Backends to try, in order. @defaultValue ['tensorflow', 'webgpu', 'webgl', 'wasm', 'cpu'] */
   prefer?: BackendName[];
-  /** Threads of the WASM backend. @defaultValue all cores in Node (up to 8), tfjs's default in browsers */
+  /** Threads of the WASM backend (1 to 256). @defaultValue all cores in Node (up to 8), tfjs's default in browsers */
   threads?: number;
   /** Where to report the choice. @defaultValue console.log; `false` for silence */
   log?: ((message: string) => void) | false;
@@ -44,9 +51,27 @@ async function optionalImport(name: string): Promise<boolean> {
  * ```ts
  * const { backend, reason } = await useFastestBackend();
  * ```
+ * @throws GanHacksError `INVALID_ARGUMENT` for options that are not an object, a `prefer` that is
+ * not a non-empty list of backend names, a `threads` that is not a positive integer or a `log`
+ * that is neither a function nor `false`; `INVALID_RANGE` above 256 threads. The promise
+ * rejects before any backend is touched.
  */
-export async function useFastestBackend(options: UseFastestBackendOptions = {}): Promise<BackendChoice> {
+export async function useFastestBackend(options?: UseFastestBackendOptions | null): Promise<BackendChoice> {
+  options = optionsObject('useFastestBackend', options);
   const prefer = options.prefer ?? ['tensorflow', 'webgpu', 'webgl', 'wasm', 'cpu'];
+  if (!Array.isArray(prefer) || prefer.length === 0 || prefer.some((b) => !BACKENDS.includes(b))) {
+    throw new GanHacksError(
+      'INVALID_ARGUMENT',
+      `useFastestBackend: prefer must be a non-empty list of ${BACKENDS.map((b) => JSON.stringify(b)).join(', ')}, got ${Array.isArray(prefer) ? `[${prefer.map((b) => show(b)).join(', ')}]` : show(prefer)}.`,
+    );
+  }
+  if (options.threads !== undefined) {
+    assertPositiveInteger('useFastestBackend: threads', options.threads);
+    assertAtMost('useFastestBackend: threads', options.threads, MAX_THREADS);
+  }
+  if (options.log !== undefined && options.log !== false && typeof options.log !== 'function') {
+    throw new GanHacksError('INVALID_ARGUMENT', `useFastestBackend: log must be a function or false, got ${show(options.log)}.`);
+  }
   const log = options.log === false ? undefined : (options.log ?? ((m: string) => console.log(m)));
   const tried: string[] = [];
   const node = isNode();

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import type { Hook, TrainState } from '../train/hooks.js';
 import type { History } from '../history/index.js';
-import { renderLearningCurvesSvg, type LearningCurvesOptions } from '../viz/learningCurves.js';
+import { checkLearningCurvesOptions, renderLearningCurvesSvg, type LearningCurvesOptions } from '../viz/learningCurves.js';
+import { assertBoolean, assertNonEmptyString } from '../internal/validate.js';
 import { svgToPng } from './png.js';
 import { writeFileAtomic } from './files.js';
 
@@ -23,8 +24,13 @@ export interface LearningCurvesHookOptions extends LearningCurvesOptions {
  * ```ts
  * await writeLearningCurves(history, 'runs/b1', { title: 'B1 stable' });
  * ```
+ * @throws GanHacksError `INVALID_ARGUMENT` for an empty or non-string `dir` or `name`, otherwise
+ * as `learningCurvesSpec`; the promise rejects before anything is written.
  */
-export async function writeLearningCurves(history: History, dir: string, options: LearningCurvesOptions & { name?: string } = {}): Promise<{ svg: string; png: string }> {
+export async function writeLearningCurves(history: History, dir: string, options?: (LearningCurvesOptions & { name?: string }) | null): Promise<{ svg: string; png: string }> {
+  assertNonEmptyString('writeLearningCurves: dir', dir);
+  options = checkLearningCurvesOptions('writeLearningCurves', options) as LearningCurvesOptions & { name?: string };
+  if (options.name !== undefined) assertNonEmptyString('writeLearningCurves: name', options.name);
   const svg = await renderLearningCurvesSvg(history, options);
   const base = join(dir, options.name ?? 'learning-curves');
   await writeFileAtomic(`${base}.svg`, svg);
@@ -40,11 +46,20 @@ export async function writeLearningCurves(history: History, dir: string, options
  * ```ts
  * new Trainer({ ..., hooks: [new LearningCurves({ dir: 'runs/b1' })] });
  * ```
+ * @throws GanHacksError `INVALID_ARGUMENT` without a `dir` string or for a bad option (as
+ * `learningCurvesSpec`, plus `name` and `everyEpoch`).
  */
 export class LearningCurves implements Hook {
   readonly name = 'LearningCurves';
+  private readonly options: LearningCurvesHookOptions;
 
-  constructor(private readonly options: LearningCurvesHookOptions) {}
+  constructor(options: LearningCurvesHookOptions) {
+    const o = checkLearningCurvesOptions('LearningCurves', options) as LearningCurvesHookOptions;
+    assertNonEmptyString('LearningCurves: dir', o.dir);
+    if (o.name !== undefined) assertNonEmptyString('LearningCurves: name', o.name);
+    if (o.everyEpoch !== undefined) assertBoolean('LearningCurves: everyEpoch', o.everyEpoch);
+    this.options = o;
+  }
 
   async onEpochEnd(state: TrainState): Promise<void> {
     if (this.options.everyEpoch) await writeLearningCurves(state.history, this.options.dir, this.options);

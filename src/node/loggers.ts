@@ -3,6 +3,14 @@ import { dirname } from 'node:path';
 import type { Hook, TrainState } from '../train/hooks.js';
 import type { IterationRecord } from '../history/index.js';
 import { writeFileAtomic } from './files.js';
+import { assertBoolean, assertNonEmptyString, optionsObject } from '../internal/validate.js';
+
+function checkLoggerOptions(fn: string, options: LoggerOptions): LoggerOptions {
+  const o = optionsObject(fn, options);
+  assertNonEmptyString(`${fn}: path`, o.path);
+  if (o.append !== undefined) assertBoolean(`${fn}: append`, o.append);
+  return o as LoggerOptions;
+}
 
 /** Options of {@link CsvLogger} and {@link JsonlLogger}. */
 export interface LoggerOptions {
@@ -20,11 +28,15 @@ export interface LoggerOptions {
  * ```ts
  * new Trainer({ ..., hooks: [new CsvLogger({ path: 'runs/b1/history.csv' })] });
  * ```
+ * @throws GanHacksError `INVALID_ARGUMENT` without a non-empty `path` string or for a non-boolean `append`.
  */
 export class CsvLogger implements Hook {
   readonly name = 'CsvLogger';
+  private readonly options: LoggerOptions;
 
-  constructor(private readonly options: LoggerOptions) {}
+  constructor(options: LoggerOptions) {
+    this.options = checkLoggerOptions('CsvLogger', options);
+  }
 
   async onEpochEnd(state: TrainState): Promise<void> {
     await writeFileAtomic(this.options.path, state.history.toCSV());
@@ -42,11 +54,15 @@ export class CsvLogger implements Hook {
  * ```ts
  * new Trainer({ ..., hooks: [new JsonlLogger({ path: 'runs/b1/history.jsonl' })] });
  * ```
+ * @throws GanHacksError `INVALID_ARGUMENT` without a non-empty `path` string or for a non-boolean `append`.
  */
 export class JsonlLogger implements Hook {
   readonly name = 'JsonlLogger';
+  private readonly options: LoggerOptions;
 
-  constructor(private readonly options: LoggerOptions) {}
+  constructor(options: LoggerOptions) {
+    this.options = checkLoggerOptions('JsonlLogger', options);
+  }
 
   async onTrainBegin(): Promise<void> {
     await mkdir(dirname(this.options.path), { recursive: true });

@@ -1,6 +1,32 @@
 import { PNG } from 'pngjs';
-import type { Raster } from '../viz/grid.js';
+import { MAX_RASTER_BYTES, type Raster } from '../viz/grid.js';
+import { GanHacksError } from '../errors/index.js';
+import { assertAtMost, assertNonEmptyString, assertPositiveInteger, optionsObject, show } from '../internal/validate.js';
 import { writeFileAtomic } from './files.js';
+
+/** Checks a raster: positive integer sizes, 1 or 3 channels, a byte array of exactly width × height × channels. */
+function checkRaster(fn: string, raster: unknown): asserts raster is Raster {
+  if (raster === null || typeof raster !== 'object') {
+    throw new GanHacksError('INVALID_ARGUMENT', `${fn}: raster must be { width, height, channels, pixels } (what imageGrid returns), got ${show(raster)}.`);
+  }
+  const r = raster as Raster;
+  assertPositiveInteger(`${fn}: raster.width`, r.width);
+  assertPositiveInteger(`${fn}: raster.height`, r.height);
+  if (r.channels !== 1 && r.channels !== 3) {
+    throw new GanHacksError('INVALID_ARGUMENT', `${fn}: raster.channels must be 1 (gray) or 3 (RGB), got ${show(r.channels)}.`);
+  }
+  const pixels: unknown = r.pixels;
+  if (!(pixels instanceof Uint8ClampedArray || pixels instanceof Uint8Array)) {
+    throw new GanHacksError('INVALID_ARGUMENT', `${fn}: raster.pixels must be a Uint8ClampedArray, got ${show(r.pixels)}.`);
+  }
+  const expected = r.width * r.height * r.channels;
+  if (r.pixels.length !== expected) {
+    throw new GanHacksError(
+      'INVALID_SHAPE',
+      `${fn}: raster.pixels holds ${r.pixels.length} bytes, but ${r.width} × ${r.height} × ${r.channels} needs ${expected}.`,
+    );
+  }
+}
 
 /**
  * Encodes a raster (gray or RGB) as PNG bytes with pngjs.
@@ -9,21 +35,37 @@ import { writeFileAtomic } from './files.js';
  * ```ts
  * const bytes = encodePng(imageGrid(samples));
  * ```
+ * @throws GanHacksError `INVALID_ARGUMENT` for a raster without positive integer sizes,
+ * 1 or 3 channels and a byte array; `INVALID_SHAPE` when the bytes do not match the sizes.
  */
 export function encodePng(raster: Raster): Buffer {
+  checkRaster('encodePng', raster);
   const png = new PNG({ width: raster.width, height: raster.height, colorType: raster.channels === 1 ? 0 : 2, inputColorType: raster.channels === 1 ? 0 : 2, inputHasAlpha: false });
   png.data = Buffer.from(raster.pixels.buffer, raster.pixels.byteOffset, raster.pixels.byteLength);
   return PNG.sync.write(png, { colorType: raster.channels === 1 ? 0 : 2, inputColorType: raster.channels === 1 ? 0 : 2, inputHasAlpha: false });
 }
 
-/** Writes a raster to a PNG file (atomically). */
+/**
+ * Writes a raster to a PNG file (atomically).
+ *
+ * @example
+ * ```ts
+ * await writePng('runs/b1/grid.png', imageGrid(samples));
+ * ```
+ * @throws GanHacksError `INVALID_ARGUMENT` for an empty or non-string path, otherwise as
+ * {@link encodePng}; the promise rejects before anything is written.
+ */
 export async function writePng(path: string, raster: Raster): Promise<void> {
+  assertNonEmptyString('writePng: path', path);
   await writeFileAtomic(path, encodePng(raster));
 }
 
+/** Largest output scale of {@link svgToPng}. */
+const MAX_SVG_SCALE = 16;
+
 /** Options of {@link svgToPng}. */
 export interface SvgToPngOptions {
-  /** Output scale (2 for crisp figures on high-density screens). @defaultValue 2 */
+  /** Output scale (2 for crisp figures on high-density screens), > 0 and at most 16. @defaultValue 2 */
   scale?: number;
 }
 
@@ -34,10 +76,33 @@ export interface SvgToPngOptions {
  * ```ts
  * await writeFile('curves.png', await svgToPng(await renderLearningCurvesSvg(history)));
  * ```
+ * @throws GanHacksError `INVALID_ARGUMENT` for an empty or non-string svg, SVG that resvg
+ * cannot parse, or a scale that is not a finite number; `INVALID_RANGE` for a scale outside
+ * (0, 16] or an image above 2^28 bytes; `MISSING_PEER` without @resvg/resvg-js. The promise rejects.
  */
-export async function svgToPng(svg: string, options: SvgToPngOptions = {}): Promise<Buffer> {
-  const { Resvg } = await import('@resvg/resvg-js');
-  const scale = options.scale ?? 2;
-  const resvg = new Resvg(svg, { background: 'white', fitTo: { mode: 'zoom', value: scale }, font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } });
+export async function svgToPng(svg: string, options?: SvgToPngOptions | null): Promise<Buffer> {
+  assertNonEmptyString('svgToPng: svg', svg);
+  const o = optionsObject('svgToPng', options);
+  const scale = o.scale ?? 2;
+  if (typeof scale !== 'number' || !Number.isFinite(scale)) {
+    throw new GanHacksError('INVALID_ARGUMENT', `svgToPng: scale must be a finite number, got ${show(scale)}.`);
+  }
+  if (!(scale > 0 && scale <= MAX_SVG_SCALE)) {
+    throw new GanHacksError('INVALID_RANGE', `svgToPng: scale must lie in (0, ${MAX_SVG_SCALE}], got ${show(scale)}.`);
+  }
+  let Resvg: typeof import('@resvg/resvg-js').Resvg;
+  try {
+    ({ Resvg } = await import('@resvg/resvg-js'));
+  } catch (cause) {
+    throw new GanHacksError('MISSING_PEER', 'svgToPng needs the package "@resvg/resvg-js": run `npm install @resvg/resvg-js`.', { cause });
+  }
+  let resvg: InstanceType<typeof Resvg>;
+  try {
+    resvg = new Resvg(svg, { background: 'white', fitTo: { mode: 'zoom', value: scale }, font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } });
+  } catch (cause) {
+    throw new GanHacksError('INVALID_ARGUMENT', `svgToPng: resvg could not parse the SVG: ${(cause as Error)?.message ?? String(cause)}.`, { cause });
+  }
+  // The SVG's own size times the scale, checked before rendering.
+  assertAtMost('svgToPng: output bytes (width × height × 4)', Math.ceil(resvg.width * scale) * Math.ceil(resvg.height * scale) * 4, MAX_RASTER_BYTES, 'Use a smaller scale.');
   return resvg.render().asPng();
 }

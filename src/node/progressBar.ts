@@ -1,6 +1,8 @@
 import cliProgress from 'cli-progress';
 import type { EpochLogs, Hook, TrainState } from '../train/hooks.js';
 import type { IterationRecord } from '../history/index.js';
+import { GanHacksError } from '../errors/index.js';
+import { assertBoolean, optionsObject, show } from '../internal/validate.js';
 
 /** Options of {@link ProgressBar}. */
 export interface ProgressBarOptions {
@@ -24,6 +26,8 @@ export interface ProgressBarOptions {
  * ```ts
  * new Trainer({ ..., hooks: [new ProgressBar()] });
  * ```
+ * @throws GanHacksError `INVALID_ARGUMENT` for options that are not an object, `columns` that
+ * are not a list of names, a `stream` without a `write` method or a non-boolean `noTTYOutput`.
  */
 export class ProgressBar implements Hook {
   readonly name = 'ProgressBar';
@@ -33,7 +37,19 @@ export class ProgressBar implements Hook {
   /** Writing epoch lines instead of a bar (the stream is not a terminal). */
   private lines = false;
 
-  constructor(private readonly options: ProgressBarOptions = {}) {}
+  private readonly options: ProgressBarOptions;
+
+  constructor(options?: ProgressBarOptions | null) {
+    const o = optionsObject('ProgressBar', options);
+    if (o.columns !== undefined && (!Array.isArray(o.columns) || o.columns.some((c) => typeof c !== 'string' || c.length === 0))) {
+      throw new GanHacksError('INVALID_ARGUMENT', `ProgressBar: columns must be a list of column names, got ${Array.isArray(o.columns) ? `[${o.columns.map((c) => show(c)).join(', ')}]` : show(o.columns)}.`);
+    }
+    if (o.stream !== undefined && (o.stream === null || typeof o.stream !== 'object' || typeof o.stream.write !== 'function')) {
+      throw new GanHacksError('INVALID_ARGUMENT', `ProgressBar: stream must be a writable stream (with a write method), got ${show(o.stream)}.`);
+    }
+    if (o.noTTYOutput !== undefined) assertBoolean('ProgressBar: noTTYOutput', o.noTTYOutput);
+    this.options = o;
+  }
 
   private payload(state: TrainState, logs?: IterationRecord): Record<string, string> {
     const columns = this.options.columns ?? ['dLossReal', 'dLossFake', 'gLoss'];

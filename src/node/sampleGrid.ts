@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import type { Hook, TrainState } from '../train/hooks.js';
-import { imageGrid, type ImageGridOptions } from '../viz/grid.js';
+import { checkImageGridOptions, imageGrid, type ImageGridOptions } from '../viz/grid.js';
 import { sampleLatent, type LatentDistribution } from '../data/latent.js';
-import { assertPositiveInteger } from '../internal/validate.js';
+import { GanHacksError } from '../errors/index.js';
+import { assertBoolean, assertFunction, assertNonEmptyString, assertOneOf, assertPositiveInteger, optionsObject } from '../internal/validate.js';
+import { assertOptionalSeed } from '../layers/limits.js';
 import { writePng } from './png.js';
 import { saveModel } from './modelIO.js';
 
@@ -11,7 +13,7 @@ import { saveModel } from './modelIO.js';
 export interface SampleGridOptions {
   /** Output folder. */
   dir: string;
-  /** n: the grid is n × n images. @defaultValue 10 (the source's grid) */
+  /** n: the grid is n × n images (1 to 1,024). @defaultValue 10 (the source's grid) */
   size?: number;
   /** Seed of the fixed latent batch. @defaultValue 0 */
   seed?: number;
@@ -36,6 +38,9 @@ export interface SampleGridOptions {
  * ```ts
  * new Trainer({ ..., hooks: [new SampleGrid({ dir: 'runs/b1/grids' })] });
  * ```
+ * @throws GanHacksError `INVALID_ARGUMENT` without a `dir` string, or for a bad option
+ * (size not a positive integer, unknown distribution, non-boolean flags, a `fileName` that
+ * is not a function, bad grid options); `INVALID_RANGE` for a size above 1,024.
  */
 export class SampleGrid implements Hook {
   readonly name = 'SampleGrid';
@@ -44,9 +49,23 @@ export class SampleGrid implements Hook {
   /** Files written, in order. */
   readonly written: string[] = [];
 
-  constructor(private readonly options: SampleGridOptions) {
-    this.size = options.size ?? 10;
+  private readonly options: SampleGridOptions;
+
+  constructor(options: SampleGridOptions) {
+    const o = optionsObject('SampleGrid', options);
+    assertNonEmptyString('SampleGrid: dir', o.dir);
+    this.size = o.size ?? 10;
     assertPositiveInteger('SampleGrid: size', this.size);
+    if (this.size > 1024) {
+      throw new GanHacksError('INVALID_RANGE', `SampleGrid: size must be at most 1024 (a 1024 × 1024 grid), got ${this.size}.`);
+    }
+    assertOptionalSeed('SampleGrid: seed', o.seed);
+    assertOneOf('SampleGrid: latentDistribution', o.latentDistribution ?? 'gaussian', ['gaussian', 'uniform'] as const);
+    if (o.atStart !== undefined) assertBoolean('SampleGrid: atStart', o.atStart);
+    if (o.saveGenerator !== undefined) assertBoolean('SampleGrid: saveGenerator', o.saveGenerator);
+    if (o.fileName !== undefined) assertFunction('SampleGrid: fileName', o.fileName);
+    checkImageGridOptions('SampleGrid: grid', o.grid);
+    this.options = o as SampleGridOptions;
   }
 
   async write(state: TrainState, epoch: number): Promise<string> {

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { Trainer, imageGrid, learningCurvesSpec } from '../../src/index.js';
-import { CsvLogger, JsonlLogger, LearningCurves, ProgressBar, SampleGrid, encodePng, writeFileAtomic } from '../../src/node/index.js';
+import { CsvLogger, JsonlLogger, LearningCurves, ProgressBar, SampleGrid, encodePng, svgToPng, writeFileAtomic, writeLearningCurves, writePng } from '../../src/node/index.js';
+import { renderVegaLiteSvg } from '../../src/index.js';
+import { expectCode, expectCodeAsync } from '../helpers.js';
 import { tinyData, tinyDiscriminator, tinyGenerator } from '../train/tiny.js';
 
 describe('image grids and PNG', () => {
@@ -21,6 +23,45 @@ describe('image grids and PNG', () => {
     expect(png.data[(1 * 7 + 4) * 4]).toBe(0);
     expect(imageGrid(images, { columns: 1, padding: 0, invert: false, scale: 2 }).width).toBe(4);
     images.dispose();
+  });
+
+  it('imageGrid refuses NaN and infinities (they used to become silent black or white pixels), empty batches and odd options', () => {
+    const ok = tf.zeros([2, 2, 2, 1]);
+    const nan = tf.tensor4d([0, NaN, 0, 0], [1, 2, 2, 1]);
+    const inf = tf.tensor4d([0, 0, Infinity, 0], [1, 2, 2, 1]);
+    const empty = tf.zeros([0, 2, 2, 1]);
+    const before = tf.memory().numTensors;
+    expectCode(() => imageGrid(nan), 'NON_FINITE_INPUT');
+    expectCode(() => imageGrid(inf), 'NON_FINITE_INPUT');
+    expectCode(() => imageGrid(empty), 'INVALID_SHAPE');
+    expectCode(() => imageGrid(ok, { range: 'bytes' as never }), 'INVALID_ARGUMENT');
+    expectCode(() => imageGrid(ok, { invert: 0 as never }), 'INVALID_ARGUMENT');
+    expectCode(() => imageGrid(ok, { scale: 1e6 }), 'INVALID_RANGE');
+    expectCode(() => imageGrid(ok, { columns: 1e12 }), 'INVALID_RANGE');
+    expectCode(() => imageGrid(null as never), 'INVALID_ARGUMENT');
+    expect(tf.memory().numTensors).toBe(before);
+    expect(imageGrid(ok, null).width).toBe(2 * 2 + 3 * 2);
+    tf.dispose([ok, nan, inf, empty]);
+  });
+
+  it('encodePng, writePng and svgToPng check what they are given', async () => {
+    const raster = { width: 2, height: 1, channels: 1 as const, pixels: new Uint8ClampedArray([0, 255]) };
+    expect(PNG.sync.read(encodePng(raster)).width).toBe(2);
+    expectCode(() => encodePng({ ...raster, width: 3 }), 'INVALID_SHAPE');
+    expectCode(() => encodePng({ ...raster, channels: 4 as never }), 'INVALID_ARGUMENT');
+    expectCode(() => encodePng({ ...raster, width: NaN }), 'INVALID_ARGUMENT');
+    expectCode(() => encodePng({ ...raster, pixels: [0, 255] as never }), 'INVALID_ARGUMENT');
+    expectCode(() => encodePng(null as never), 'INVALID_ARGUMENT');
+    await expectCodeAsync(() => writePng('', raster), 'INVALID_ARGUMENT');
+    await expectCodeAsync(() => writePng(42 as never, raster), 'INVALID_ARGUMENT');
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="5"><rect width="10" height="5"/></svg>';
+    expect(PNG.sync.read(await svgToPng(svg, { scale: 1 })).width).toBe(10);
+    await expectCodeAsync(() => svgToPng('not svg'), 'INVALID_ARGUMENT');
+    await expectCodeAsync(() => svgToPng(svg, { scale: 0 }), 'INVALID_RANGE');
+    await expectCodeAsync(() => svgToPng(svg, { scale: NaN }), 'INVALID_ARGUMENT');
+    await expectCodeAsync(() => svgToPng(svg.replace(/10/g, '100000'), { scale: 16 }), 'INVALID_RANGE');
+    await expectCodeAsync(() => renderVegaLiteSvg(null as never), 'INVALID_ARGUMENT');
+    await expectCodeAsync(() => renderVegaLiteSvg({ mark: 'no-such-mark' }), 'INVALID_ARGUMENT');
   });
 });
 
@@ -106,6 +147,34 @@ describe('file and chart hooks', () => {
     expect(values[1]).toBeCloseTo(0.15, 10);
     expect(bound.data.values[0].bound).toBe(1);
     expect((learningCurvesSpec(gp, { lipschitz: false }) as { vconcat: unknown[] }).vconcat).toHaveLength(1);
+  });
+
+  it('hooks and writers validate their options when built or called, before writing anything', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bad-'));
+    expectCode(() => new SampleGrid(null as never), 'INVALID_ARGUMENT');
+    expectCode(() => new SampleGrid({ dir: '' }), 'INVALID_ARGUMENT');
+    expectCode(() => new SampleGrid({ dir, size: 0 }), 'INVALID_ARGUMENT');
+    expectCode(() => new SampleGrid({ dir, size: 5000 }), 'INVALID_RANGE');
+    expectCode(() => new SampleGrid({ dir, seed: NaN }), 'INVALID_ARGUMENT');
+    expectCode(() => new SampleGrid({ dir, fileName: 'x.png' as never }), 'INVALID_ARGUMENT');
+    expectCode(() => new SampleGrid({ dir, grid: { padding: -1 } }), 'INVALID_ARGUMENT');
+    expectCode(() => new CsvLogger({ path: 7 } as never), 'INVALID_ARGUMENT');
+    expectCode(() => new JsonlLogger({ path: 'x.jsonl', append: 'yes' } as never), 'INVALID_ARGUMENT');
+    expectCode(() => new JsonlLogger(undefined as never), 'INVALID_ARGUMENT');
+    expectCode(() => new LearningCurves({ dir, smoothing: NaN }), 'INVALID_ARGUMENT');
+    expectCode(() => new LearningCurves({ dir, width: 1e9 }), 'INVALID_RANGE');
+    expectCode(() => new LearningCurves({} as never), 'INVALID_ARGUMENT');
+    expectCode(() => new ProgressBar({ columns: 'gLoss' as never }), 'INVALID_ARGUMENT');
+    expectCode(() => new ProgressBar({ stream: {} as never }), 'INVALID_ARGUMENT');
+    expect(new ProgressBar(null)).toBeInstanceOf(ProgressBar);
+    const rec = { iteration: 1, epoch: 0, dLossReal: 1, dLossFake: 1, gLoss: 1, dAccReal: 0.5, dAccFake: 0.5 };
+    await expectCodeAsync(() => writeLearningCurves([rec] as never, '', {}), 'INVALID_ARGUMENT');
+    await expectCodeAsync(() => writeLearningCurves([] as never, dir), 'INVALID_ARGUMENT');
+    await expectCodeAsync(() => writeLearningCurves([{ epoch: 0 }] as never, dir), 'INVALID_ARGUMENT');
+    expectCode(() => learningCurvesSpec(null as never), 'INVALID_ARGUMENT');
+    expectCode(() => learningCurvesSpec([rec], { losses: [3] as never }), 'INVALID_ARGUMENT');
+    expectCode(() => learningCurvesSpec([rec], { smoothing: 0.5 }), 'INVALID_ARGUMENT');
+    expect(await readdir(dir)).toEqual([]);
   });
 
   it('writeFileAtomic leaves no temporary file and replaces the target whole', async () => {
