@@ -380,7 +380,14 @@ async function readCheckpointFolder(path: string): Promise<TrainerCheckpoint> {
   return checkpoint;
 }
 
-/** Options of {@link loadCheckpoint} and {@link checkpointFolder}. */
+/**
+ * Options of {@link loadCheckpoint} and {@link checkpointFolder}.
+ *
+ * @example
+ * ```ts
+ * const strict = await loadCheckpoint('runs/b1/checkpoints', { fallback: false });
+ * ```
+ */
 export interface LoadCheckpointOptions {
   /**
    * When a folder of checkpoints is given and its newest complete checkpoint
@@ -452,7 +459,14 @@ export function checkpointFolder(dir: string, options?: LoadCheckpointOptions): 
   return { load: () => loadCheckpoint(dir, opts) };
 }
 
-/** Options of {@link Checkpoint}. */
+/**
+ * Options of {@link Checkpoint}.
+ *
+ * @example
+ * ```ts
+ * const options: CheckpointOptions = { dir: 'runs/b1/checkpoints', every: 50, keep: 3 };
+ * ```
+ */
 export interface CheckpointOptions {
   /** Folder that receives `ckpt-<iteration>` subfolders. One writer per folder. */
   dir: string;
@@ -497,8 +511,8 @@ function timestamp(): string {
  * ```ts
  * const checkpoints = new Checkpoint({ dir: 'runs/b1/checkpoints', every: 50 });
  * const trainer = new Trainer({ ..., hooks: [checkpoints] });
- * // later, in a new process, with the same hook or checkpointFolder(dir):
- * await trainer.resume(await checkpoints.load());
+ * // later, in a new process (the hook, or checkpointFolder('runs/b1/checkpoints'), reads the latest complete one):
+ * await trainer.resume(checkpoints);
  * await trainer.fit(images, { batchSize: 128, iterations: 450 });
  * ```
  */

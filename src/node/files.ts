@@ -5,7 +5,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { GanHacksError } from '../errors/index.js';
 import { optionsObject, show } from '../internal/validate.js';
 
-/** Options of {@link writeFileAtomic}. */
+/**
+ * Options of {@link writeFileAtomic}.
+ *
+ * @example
+ * ```ts
+ * await writeFileAtomic('out/weights.bin', bytes, { sync: true });
+ * ```
+ */
 export interface WriteFileAtomicOptions {
   /**
    * Flush the file to the disk (`fsync`) before renaming it into place, so
