@@ -275,17 +275,19 @@ export function diagnose(history: History | IterationRecord[], options?: Diagnos
   const accFake = col('dAccFake');
   const hasAccuracy = accReal.some(Number.isFinite) || accFake.some(Number.isFinite);
 
-  const firstBad = w.find((r) => !Number.isFinite(r.dLossReal) || !Number.isFinite(r.dLossFake) || !Number.isFinite(r.gLoss));
+  const isBad = (r: IterationRecord): boolean => !Number.isFinite(r.dLossReal) || !Number.isFinite(r.dLossFake) || !Number.isFinite(r.gLoss);
+  const firstBad = w.find(isBad);
   if (firstBad) {
     add({
       signal: 'non-finite-loss',
       severity: 'failure',
       suggests: 'convergence-failure',
       curve: !Number.isFinite(firstBad.gLoss) ? 'gLoss' : 'dLossReal',
-      value: NaN,
+      // The number of iterations with a non-finite loss (a finding's value is never NaN).
+      value: w.filter(isBad).length,
       threshold: 0,
       fromIteration: firstBad.iteration,
-      message: `A loss became NaN or infinite at iteration ${firstBad.iteration}: training diverged.`,
+      message: `A loss became NaN or infinite at iteration ${firstBad.iteration} (${w.filter(isBad).length} of ${w.length} iterations): training diverged.`,
     });
   }
 
@@ -468,16 +470,20 @@ export function diagnose(history: History | IterationRecord[], options?: Diagnos
     const mr = mean(dReal);
     const mf = mean(dFake);
     const mg = mean(g);
+    const measured = Number.isFinite(mr) && Number.isFinite(mf) && Number.isFinite(mg);
     const inBand = mr >= dLo && mr <= dHi && mf >= dLo && mf <= dHi && mg >= gLo && mg <= gHi;
-    add({
-      signal: inBand ? 'losses-in-stable-band' : 'losses-outside-stable-band',
-      severity: inBand ? 'healthy' : 'info',
-      suggests: inBand ? 'stable' : 'undetermined',
-      curve: 'dLossReal,dLossFake,gLoss',
-      value: mg,
-      threshold: [gLo, gHi],
-      message: `Mean losses over ${span}: D real ${fmt(mr)}, D fake ${fmt(mf)} (band ${fmt(dLo)} to ${fmt(dHi)}), G ${fmt(mg)} (band ${fmt(gLo)} to ${fmt(gHi)}).`,
-    });
+    // All-NaN curves: the non-finite-loss finding says it; no band finding with NaN means.
+    if (measured) {
+      add({
+        signal: inBand ? 'losses-in-stable-band' : 'losses-outside-stable-band',
+        severity: inBand ? 'healthy' : 'info',
+        suggests: inBand ? 'stable' : 'undetermined',
+        curve: 'dLossReal,dLossFake,gLoss',
+        value: mg,
+        threshold: [gLo, gHi],
+        message: `Mean losses over ${span}: D real ${fmt(mr)}, D fake ${fmt(mf)} (band ${fmt(dLo)} to ${fmt(dHi)}), G ${fmt(mg)} (band ${fmt(gLo)} to ${fmt(gHi)}).`,
+      });
+    }
   }
 
   const verdict = decide(findings);

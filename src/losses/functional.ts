@@ -3,6 +3,9 @@ import { GanHacksError } from '../errors/index.js';
 import { assertBoolean, assertFloatTensor, optionsObject, show, warnDeprecated } from '../internal/validate.js';
 import type { DiscriminatorLossInput, GeneratorLossInput } from './types.js';
 
+/** The largest weight a penalty or regularizer accepts: beyond it, ordinary losses overflow float32. */
+export const MAX_WEIGHT = 1e6;
+
 /** Keras's clipping constant for probabilities inside a log. */
 export const PROBABILITY_EPSILON = 1e-7;
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { GanHacksError } from '../errors/index.js';
-import { assertBoolean, assertFiniteNumber, assertFloatTensor, assertInRange, assertNonNegative, assertTensor, optionsObject, show } from '../internal/validate.js';
+import { assertBoolean, assertFiniteNumber, assertFloatTensor, assertInRange, assertTensor, optionsObject, show } from '../internal/validate.js';
 import { enableSecondOrderGradients } from './secondOrder.js';
 
 /** Options of {@link gradientPenalty}. */
@@ -12,9 +12,9 @@ export interface GradientPenaltyOptions {
   alpha?: tf.Tensor | number;
   /** Seed for the random interpolation weights. */
   seed?: number;
-  /** Added inside the square root of the gradient norm, so its own gradient stays finite at 0 (as TF-GAN); ≥ 0. @defaultValue 1e-10 */
+  /** Added inside the square root of the gradient norm, so its own gradient stays finite at 0 (as TF-GAN); in [0, 1]. @defaultValue 1e-10 */
   epsilon?: number;
-  /** The norm the gradients are pushed towards; ≥ 0. @defaultValue 1 */
+  /** The norm the gradients are pushed towards, in [0, 1e6]. @defaultValue 1 */
   target?: number;
   /** Apply the critic in training mode (dropout on, batch statistics). @defaultValue true */
   training?: boolean;
@@ -68,7 +68,7 @@ export function checkCriticBatches(fn: string, real: unknown, fake: unknown): as
  * `INVALID_ARGUMENT` for a critic that is neither a model nor a function, a
  * model whose input shape does not fit the batch, a critic that fails or
  * returns no tensor, and non-tensor, disposed or non-float32 inputs;
- * `INVALID_RANGE` for alpha outside [0, 1] or a negative epsilon or target.
+ * `INVALID_RANGE` for alpha or epsilon outside [0, 1], target outside [0, 1e6].
  */
 export function gradientPenalty(critic: Critic, real: tf.Tensor, fake: tf.Tensor, options?: GradientPenaltyOptions | null): tf.Scalar {
   if (typeof critic !== 'function' && !(critic instanceof tf.LayersModel)) {
@@ -88,8 +88,8 @@ export function gradientPenalty(critic: Critic, real: tf.Tensor, fake: tf.Tensor
   const epsilon = o.epsilon ?? 1e-10;
   const target = o.target ?? 1;
   const training = o.training ?? true;
-  assertNonNegative('gradientPenalty: epsilon', epsilon);
-  assertNonNegative('gradientPenalty: target', target);
+  assertInRange('gradientPenalty: epsilon', epsilon, 0, 1);
+  assertInRange('gradientPenalty: target', target, 0, 1e6);
   assertBoolean('gradientPenalty: training', training);
   if (o.seed !== undefined) assertFiniteNumber('gradientPenalty: seed', o.seed);
   const n = real.shape[0];

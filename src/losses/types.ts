@@ -97,6 +97,12 @@ export interface LossBands {
  *
  * Implementations are small classes holding only their settings; every method
  * is a pure function of its tensor inputs, called inside a gradient tape.
+ *
+ * Every method validates its inputs on entry without reading tensors back
+ * from the device (shapes, dtypes, disposed or empty tensors: `GanHacksError`).
+ * Values are not read, so NaN or infinite outputs, and outputs so large that
+ * the loss overflows float32, propagate into the returned scalars; the
+ * Trainer's NaN guard stops such a run.
  */
 export interface GanLoss {
   /** Short identifier, e.g. `'minimax'`, `'wgan-gp'`. */

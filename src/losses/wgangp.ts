@@ -3,13 +3,14 @@ import type { DiscriminatorLossInput, GanLoss, GeneratorLossInput, LossTerms, Pe
 import { criticLoss } from './wgan.js';
 import { checkCriticBatches, gradientPenalty } from './gradientPenalty.js';
 import { checkDiscriminatorInput, checkGeneratorInput } from './functional.js';
-import { assertBoolean, assertLayersModel, assertNonNegative, optionsObject } from '../internal/validate.js';
+import { assertAtMost, assertBoolean, assertLayersModel, assertNonNegative, optionsObject } from '../internal/validate.js';
+import { MAX_WEIGHT } from './functional.js';
 import { GanHacksError } from '../errors/index.js';
 import { layersOf } from '../internal/layers.js';
 
 /** Options of {@link WGANGP}. */
 export interface WGANGPOptions {
-  /** λ, the weight of the gradient penalty. @defaultValue 10 (the paper and the source) */
+  /** λ, the weight of the gradient penalty, in [0, 1e6]. @defaultValue 10 (the paper and the source) */
   gradientPenaltyWeight?: number;
   /**
    * Warn (once per critic, through `console.warn`) when the critic contains
@@ -81,6 +82,7 @@ export class WGANGP implements GanLoss {
     this.gradientPenaltyWeight = o.gradientPenaltyWeight ?? 10;
     this.warnOnBatchNorm = o.warnOnBatchNorm ?? true;
     assertNonNegative('WGANGP: gradientPenaltyWeight', this.gradientPenaltyWeight);
+    assertAtMost('WGANGP: gradientPenaltyWeight', this.gradientPenaltyWeight, MAX_WEIGHT, 'Larger weights overflow float32 losses; the paper uses 10.');
     assertBoolean('WGANGP: warnOnBatchNorm', this.warnOnBatchNorm);
   }
 

@@ -1,13 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Regularizer, RegularizerContext } from './types.js';
 import { GanHacksError } from '../errors/index.js';
-import { assertBoolean, assertFloatTensor, assertLayersModel, assertNonNegative, optionsObject, show } from '../internal/validate.js';
+import { MAX_WEIGHT } from '../losses/functional.js';
+import { assertAtMost, assertBoolean, assertFloatTensor, assertLayersModel, assertNonNegative, optionsObject, show } from '../internal/validate.js';
 
 /** Options of {@link featureMatching}. */
 export interface FeatureMatchingOptions {
   /** The discriminator layer whose output is matched: its name or its index in `model.layers`. */
   layer: string | number;
-  /** Weight of the penalty, finite and ≥ 0. @defaultValue 1 */
+  /** Weight of the penalty, in [0, 1e6]. @defaultValue 1 */
   weight?: number;
   /**
    * Replace the generator's adversarial loss instead of adding to it, as in
@@ -36,6 +37,7 @@ export class FeatureMatching implements Regularizer {
     this.weight = o.weight ?? 1;
     this.replacesLoss = o.replaceLoss ?? false;
     assertNonNegative('featureMatching: weight', this.weight);
+    assertAtMost('featureMatching: weight', this.weight, MAX_WEIGHT, 'Larger weights overflow float32 losses.');
     assertBoolean('featureMatching: replaceLoss', this.replacesLoss);
   }
 

@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Player, Regularizer, RegularizerContext, RegularizerState } from './types.js';
-import { assertLayersModel, assertNonNegative, assertOneOf, optionsObject, show } from '../internal/validate.js';
+import { MAX_WEIGHT } from '../losses/functional.js';
+import { assertAtMost, assertLayersModel, assertNonNegative, assertOneOf, optionsObject, show } from '../internal/validate.js';
 import { GanHacksError } from '../errors/index.js';
 
 /** Options of {@link historicalAveraging}. */
 export interface HistoricalAveragingOptions {
-  /** Weight of the penalty, finite and ≥ 0. @defaultValue 1 */
+  /** Weight of the penalty, in [0, 1e6]. @defaultValue 1 */
   weight?: number;
   /** The player whose weights are averaged. @defaultValue 'generator' */
   target?: Player;
@@ -24,6 +25,7 @@ export class HistoricalAveraging implements Regularizer {
     this.weight = o.weight ?? 1;
     this.target = o.target ?? 'generator';
     assertNonNegative('historicalAveraging: weight', this.weight);
+    assertAtMost('historicalAveraging: weight', this.weight, MAX_WEIGHT, 'Larger weights overflow float32 losses.');
     assertOneOf('historicalAveraging: target', this.target, ['generator', 'discriminator'] as const);
     this.name = this.target === 'generator' ? 'gHistoricalAveraging' : 'dHistoricalAveraging';
   }

@@ -183,7 +183,10 @@ describe('diagnose signals', () => {
     expectCode(() => diagnose(steady, { loss: { diagnosisBands: { collapsedLoss: Infinity } } as never }), 'INVALID_ARGUMENT');
     // A NaN loss is evidence, not bad input.
     const diverged = steady.map((r, i) => (i === 150 ? { ...r, gLoss: NaN } : r));
-    expect(diagnose(diverged).verdict).toBe('convergence-failure');
+    const dd = diagnose(diverged);
+    expect(dd.verdict).toBe('convergence-failure');
+    expect(dd.findings.find((f) => f.signal === 'non-finite-loss')!.value).toBe(1); // iterations with a NaN loss
+    expect(dd.findings.every((f) => Number.isFinite(f.value))).toBe(true);
   });
 });
 
