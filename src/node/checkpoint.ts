@@ -50,11 +50,11 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
-/** `ckpt-*` entries of `dir` (complete or not), oldest first. */
+/** `ckpt-*` folders of `dir` (complete or not; symbolic links are not followed), oldest first. */
 async function checkpointEntries(dir: string): Promise<{ name: string; iteration: number; generation: number }[]> {
   let entries: string[];
   try {
-    entries = await readdir(dir);
+    entries = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return [];
@@ -70,8 +70,9 @@ async function checkpointEntries(dir: string): Promise<{ name: string; iteration
 /**
  * Complete checkpoints in `dir` (the `ckpt-*` folders that hold a
  * trainer.json), oldest first. Listing does not check hashes;
- * {@link loadCheckpoint} does. Temporary `.tmp-*` folders and `abandoned-*`
- * folders are not listed; a missing `dir` lists nothing.
+ * {@link loadCheckpoint} does. Temporary `.tmp-*` folders, `abandoned-*`
+ * folders and symbolic links named `ckpt-*` (which could lead anywhere) are
+ * not listed; a missing `dir` lists nothing.
  *
  * @example
  * ```ts

@@ -174,6 +174,9 @@ describe('file names confined to the checkpoint folder', () => {
     e = await rejection(() => loadCheckpoint(path));
     expect(e.code).toBe('CHECKPOINT_INVALID');
     expect(e.message).toContain('outside');
+    // A ckpt-* link in a folder of checkpoints is not listed, so loadCheckpoint(dir) never follows it.
+    await symlink(path, join(dir, 'ckpt-00000099'));
+    expect(await listCheckpoints(dir)).toEqual([path]);
     // trainer.json itself linked out.
     await rm(join(path, 'discriminator'));
     await cp(join(outside, 'discriminator'), join(path, 'discriminator'), { recursive: true });
