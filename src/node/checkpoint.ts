@@ -254,7 +254,7 @@ async function writeInto(checkpoint: TrainerCheckpoint, dir: string, staleBefore
       'Checkpoint',
       tmp ?? final ?? dir,
       e,
-      `Nothing was published: the checkpoints already in ${dir} are kept and the partial folder was removed.`,
+      `Nothing was published: the checkpoints already in ${dir} are kept and any partial folder was removed.`,
     );
   }
   // Earlier writes of the same iteration are superseded by this complete one.

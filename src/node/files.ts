@@ -127,14 +127,13 @@ export async function writeError(what: string, fallbackPath: string, e: unknown,
   if (e instanceof GanHacksError) return e;
   const err = e as NodeJS.ErrnoException;
   let code = err?.code ?? 'UNKNOWN';
-  let path = err?.path ?? fallbackPath;
+  const path = err?.path ?? fallbackPath;
   let extra = '';
   if (code === 'ENOENT') {
     const real = await realCause(path).catch(() => undefined);
     if (real?.code) {
       extra = ` (the nearest existing folder, ${real.path ?? '?'}, is not writable: ${real.code})`;
       code = real.code;
-      path = real.path ?? path;
     }
   }
   const hint = WRITE_HINTS[code] ?? 'check that the folder exists and is writable';
