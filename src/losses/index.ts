@@ -7,7 +7,7 @@ export type {
   PenaltyContext,
   LossBands,
 } from './types.js';
-export { binaryCrossEntropy } from './functional.js';
+export { binaryCrossEntropy, type BinaryCrossEntropyOptions } from './functional.js';
 export { BCE_BANDS, squaredErrorBands, hingeBands } from './bands.js';
 export { MinimaxGAN, NonSaturatingGAN, type MinimaxGANOptions, type NonSaturatingGANOptions } from './minimax.js';
 export { LSGAN, type LSGANOptions } from './lsgan.js';

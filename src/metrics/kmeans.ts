@@ -21,6 +21,11 @@ export interface KMeansOptions {
  * count is refused instead of running for hours: Lloyd iterations, samples ×
  * clusters (the distance bounds it keeps, 8 bytes each: 512 MiB at the cap),
  * and the magnitude of a value (squared distances must stay finite in float32).
+ *
+ * @example
+ * ```ts
+ * const k = Math.min(100, Math.floor(KMEANS_LIMITS.samplesTimesClusters / samples.shape[0]));
+ * ```
  */
 export const KMEANS_LIMITS = {
   iterations: 10_000,
