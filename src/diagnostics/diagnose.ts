@@ -136,7 +136,14 @@ export interface DiagnosisThresholds {
   stableGeneratorLoss: [number, number];
 }
 
-/** The defaults of {@link DiagnosisThresholds}. */
+/**
+ * The defaults of {@link DiagnosisThresholds} (frozen).
+ *
+ * @example
+ * ```ts
+ * diagnose(history, { thresholds: { collapsedLoss: DEFAULT_THRESHOLDS.collapsedLoss / 2 } });
+ * ```
+ */
 export const DEFAULT_THRESHOLDS: Readonly<DiagnosisThresholds> = Object.freeze({
   minIterations: 20,
   collapsedShare: 0.8,

@@ -17,7 +17,15 @@ export interface FeatureMatchingOptions {
   replaceLoss?: boolean;
 }
 
-/** The feature matching regularizer: see {@link featureMatching}. */
+/**
+ * The feature matching regularizer: see {@link featureMatching}.
+ *
+ * @example
+ * ```ts
+ * const fm = new FeatureMatching({ layer: 'features', weight: 0.5 }); // same as featureMatching(...)
+ * ```
+ * @throws GanHacksError as {@link featureMatching}.
+ */
 export class FeatureMatching implements Regularizer {
   readonly name = 'featureMatching';
   readonly target = 'generator' as const;

@@ -12,7 +12,16 @@ export interface HistoricalAveragingOptions {
   target?: Player;
 }
 
-/** The historical averaging regularizer: see {@link historicalAveraging}. */
+/**
+ * The historical averaging regularizer: see {@link historicalAveraging}.
+ *
+ * @example
+ * ```ts
+ * const ha = new HistoricalAveraging({ weight: 0.01 }); // same as historicalAveraging(...)
+ * ```
+ * @throws GanHacksError `INVALID_ARGUMENT` / `INVALID_RANGE` for a weight that is not finite
+ * or outside [0, 1e6], or an unknown target.
+ */
 export class HistoricalAveraging implements Regularizer {
   readonly name: string;
   readonly target: Player;
