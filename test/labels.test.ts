@@ -142,7 +142,7 @@ describe('noisyLabels signature', () => {
       expect(warn).toHaveBeenCalledTimes(1);
       expect(String(warn.mock.calls[0][0])).toMatch(/deprecated.*noisyLabels\(y, \{ pFlip, seed \}\)/);
       expectCode(() => noisyLabels(y, 0.25, { pFlip: 0.5 } as never), 'INCOMPATIBLE_OPTIONS');
-      expectCode(() => noisyLabels(y, { pFlip: 0.25 }, { seed: 1 } as never), 'INVALID_ARGUMENT');
+      expectCode(() => noisyLabels(y, { pFlip: 0.25 } as never, { seed: 1 }), 'INVALID_ARGUMENT');
       expectCode(() => noisyLabels(y, 2), 'INVALID_RANGE');
       tf.dispose([y, now, old1, old2]);
     } finally {

@@ -2,7 +2,7 @@ import { diagnose, type Diagnosis, type DiagnoseOptions, type Verdict } from '..
 import type { Hook, TrainState } from '../train/hooks.js';
 import type { IterationRecord } from '../history/index.js';
 import { GanHacksError } from '../errors/index.js';
-import { LIMITS, assertAtMost, assertFunction, assertPositiveInteger, optionsObject } from '../internal/validate.js';
+import { LIMITS, assertAtMost, assertFunction, assertPositiveInteger, optionsObject, show } from '../internal/validate.js';
 
 /** A positive integer count of iterations, at most `LIMITS.iterations`. */
 export function assertIterationCount(name: string, value: number): void {
@@ -21,7 +21,7 @@ export function checkDiagnoseOptions(hook: string, options: Omit<DiagnoseOptions
     diagnose([{ iteration: 1, epoch: 0, dLossReal: 0.7, dLossFake: 0.7, gLoss: 0.7, dAccReal: 0.5, dAccFake: 0.5 }], { ...o, window: 1 });
   } catch (e) {
     if (e instanceof GanHacksError) throw new GanHacksError(e.code, `${hook}: options.diagnose: ${e.message}`, { cause: e });
-    throw new GanHacksError('INVALID_ARGUMENT', `${hook}: options.diagnose was refused by diagnose: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+    throw new GanHacksError('INVALID_ARGUMENT', `${hook}: options.diagnose was refused by diagnose: ${e instanceof Error ? e.message : show(e)}`, { cause: e });
   }
 }
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { dcganNormal } from '../initializers/dcganNormal.js';
-import { optionsObject } from '../internal/validate.js';
+import { optionsObject, show } from '../internal/validate.js';
 import { GanHacksError } from '../errors/index.js';
 import { leakyReLU } from './blocks.js';
 import { LAYER_LIMITS, assertCount, assertImageShape, assertOptionalSeed, assertWeightCount } from './limits.js';
@@ -25,7 +25,7 @@ function checkWidths(fn: string, widths: unknown, input: number, output: number)
   if (!Array.isArray(widths) || widths.length === 0 || widths.length > MAX_HIDDEN_LAYERS) {
     throw new GanHacksError(
       'INVALID_ARGUMENT',
-      `${fn}: hidden must list 1 to ${MAX_HIDDEN_LAYERS} layer widths, got ${Array.isArray(widths) ? `${widths.length} widths` : String(widths)}.`,
+      `${fn}: hidden must list 1 to ${MAX_HIDDEN_LAYERS} layer widths, got ${Array.isArray(widths) ? `${widths.length} widths` : show(widths)}.`,
     );
   }
   widths.forEach((w, i) => assertCount(`${fn}: hidden[${i}]`, w, LAYER_LIMITS.units));
@@ -34,7 +34,7 @@ function checkWidths(fn: string, widths: unknown, input: number, output: number)
 }
 
 /**
- * The fully connected generator of the survey (EXPERIMENTS.md E, sources/003):
+ * The fully connected generator of the survey (docs/experiments/survey.md):
  * 100 → 256 → 512 → 784 with ReLU and a Tanh output, reshaped to an image.
  *
  * @example

@@ -78,7 +78,7 @@ export interface SvgToPngOptions {
  * ```
  * @throws GanHacksError `INVALID_ARGUMENT` for an empty or non-string svg, SVG that resvg
  * cannot parse, or a scale that is not a finite number; `INVALID_RANGE` for a scale outside
- * (0, 16] or an image above 2^28 bytes; `MISSING_PEER` without @resvg/resvg-js. The promise rejects.
+ * (0, 16] or an image under one pixel or above 2^28 bytes; `MISSING_PEER` without @resvg/resvg-js. The promise rejects.
  */
 export async function svgToPng(svg: string, options?: SvgToPngOptions | null): Promise<Buffer> {
   assertNonEmptyString('svgToPng: svg', svg);
@@ -100,9 +100,18 @@ export async function svgToPng(svg: string, options?: SvgToPngOptions | null): P
   try {
     resvg = new Resvg(svg, { background: 'white', fitTo: { mode: 'zoom', value: scale }, font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } });
   } catch (cause) {
-    throw new GanHacksError('INVALID_ARGUMENT', `svgToPng: resvg could not parse the SVG: ${(cause as Error)?.message ?? String(cause)}.`, { cause });
+    throw new GanHacksError('INVALID_ARGUMENT', `svgToPng: resvg could not parse the SVG: ${cause instanceof Error ? cause.message : show(cause)}.`, { cause });
   }
   // The SVG's own size times the scale, checked before rendering.
-  assertAtMost('svgToPng: output bytes (width × height × 4)', Math.ceil(resvg.width * scale) * Math.ceil(resvg.height * scale) * 4, MAX_RASTER_BYTES, 'Use a smaller scale.');
-  return resvg.render().asPng();
+  const w = resvg.width * scale;
+  const h = resvg.height * scale;
+  if (!(w >= 1 && h >= 1)) {
+    throw new GanHacksError('INVALID_RANGE', `svgToPng: a ${resvg.width} × ${resvg.height} SVG at scale ${show(scale)} would be smaller than one pixel; use a larger scale.`);
+  }
+  assertAtMost('svgToPng: output bytes (width × height × 4)', Math.ceil(w) * Math.ceil(h) * 4, MAX_RASTER_BYTES, 'Use a smaller scale.');
+  try {
+    return resvg.render().asPng();
+  } catch (cause) {
+    throw new GanHacksError('INVALID_ARGUMENT', `svgToPng: resvg could not render the SVG: ${cause instanceof Error ? cause.message : show(cause)}.`, { cause });
+  }
 }

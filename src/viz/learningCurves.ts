@@ -194,12 +194,12 @@ export async function renderVegaLiteSvg(spec: VegaLiteSpec): Promise<string> {
     const compiled = vegaLite.compile(spec as never).spec;
     view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   } catch (cause) {
-    throw new GanHacksError('INVALID_ARGUMENT', `renderVegaLiteSvg: Vega-Lite could not compile the spec: ${(cause as Error)?.message ?? String(cause)}.`, { cause });
+    throw new GanHacksError('INVALID_ARGUMENT', `renderVegaLiteSvg: Vega-Lite could not compile the spec: ${cause instanceof Error ? cause.message : show(cause)}.`, { cause });
   }
   try {
     return await view.toSVG();
   } catch (cause) {
-    throw new GanHacksError('INVALID_ARGUMENT', `renderVegaLiteSvg: Vega could not render the spec: ${(cause as Error)?.message ?? String(cause)}.`, { cause });
+    throw new GanHacksError('INVALID_ARGUMENT', `renderVegaLiteSvg: Vega could not render the spec: ${cause instanceof Error ? cause.message : show(cause)}.`, { cause });
   } finally {
     view.finalize();
   }
