@@ -400,7 +400,9 @@ describe('metrics and hooks with generated bad inputs', () => {
   it('DiversityProbe, EarlyStopping, FailureMonitor constructors', async () => {
     const real = fc.oneof(tensor(batchOf(fc.tuple(dim, dim))), anyTensor);
     const probe = opts({ real, every: small, samples: fc.integer({ min: 1, max: 6 }), latentDistribution: fc.constantFrom('gaussian', 'uniform', 'cauchy'), seed }, ['real']);
-    await check('DiversityProbe', fc.tuple(probe), (o) => new DiversityProbe(o as never));
+    // Also well-formed options: n real samples, samples <= n, so the probe's valid path is exercised.
+    const fitting = fc.integer({ min: 2, max: 6 }).chain((n) => fc.record({ real: tensor(fc.constant([n, 2, 2])), samples: fc.integer({ min: 2, max: n }), every: small, seed }));
+    await check('DiversityProbe', fc.tuple(fc.oneof(probe, fitting)), (o) => new DiversityProbe(o as never));
     const verdicts = fc.array(fc.constantFrom('stable', 'mode-collapse', 'convergence-failure', 'undetermined', 'diverged'), { maxLength: 3 });
     const diag = opts({ thresholds: fc.dictionary(fc.constantFrom('collapsedLoss', 'pinnedShare', 'nope'), fc.double()), diversity: fc.double(), ndbRatio: fc.double() });
     await check('EarlyStopping', fc.tuple(opts({ on: verdicts, every: small, window: small, patience: small, minIterations: fc.integer({ min: 0, max: 100 }), diagnose: diag })), (o) => new EarlyStopping(o as never));
