@@ -12,8 +12,8 @@ export type LatentDistribution = 'gaussian' | 'uniform';
 /** Options of {@link sampleLatent}. */
 export interface SampleLatentOptions {
   /**
-   * `'gaussian'`: N(0, 1), the DCGAN advice (A8). `'uniform'`: U(−1, 1), as
-   * the WGAN-GP source (D) samples.
+   * `'gaussian'`: N(0, 1), the DCGAN advice. `'uniform'`: U(−1, 1), as
+   * the WGAN-GP chapter of Raschka & Mirjalili samples.
    * @defaultValue 'gaussian'
    */
   distribution?: LatentDistribution;
@@ -22,7 +22,7 @@ export interface SampleLatentOptions {
 }
 
 /**
- * Draws `n` latent points of size `dim` (EXPERIMENTS.md A8).
+ * Draws `n` latent points of size `dim` (a Gaussian latent, the DCGAN advice; docs/experiments/hacks.md).
  *
  * @example
  * ```ts

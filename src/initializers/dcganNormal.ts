@@ -111,7 +111,7 @@ tf.serialization.registerClass(DcganNormal);
 
 /**
  * The DCGAN weight initializer: every kernel drawn from N(0, 0.02)
- * (Radford et al. 2015, {@link https://arxiv.org/abs/1511.06434}; EXPERIMENTS.md A5).
+ * (Radford et al. 2015, {@link https://arxiv.org/abs/1511.06434}; docs/experiments/hacks.md).
  *
  * Every model builder of gan-hacks uses it by default.
  *

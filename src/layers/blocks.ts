@@ -51,7 +51,7 @@ function checkConvArgs(fn: string, args: StridedDownsampleArgs | StridedUpsample
 }
 
 /**
- * Downsampling by a strided convolution instead of pooling (DCGAN, EXPERIMENTS.md A1):
+ * Downsampling by a strided convolution instead of pooling (the DCGAN paper, Radford et al. 2015; docs/experiments/hacks.md):
  * Conv2D with strides 2 and `same` padding halves height and width.
  *
  * @example
@@ -102,7 +102,7 @@ export interface StridedUpsampleArgs {
 }
 
 /**
- * Upsampling by a strided transposed convolution (DCGAN, EXPERIMENTS.md A2):
+ * Upsampling by a strided transposed convolution (the DCGAN paper, Radford et al. 2015; docs/experiments/hacks.md):
  * Conv2DTranspose with strides 2 and `same` padding doubles height and width.
  *
  * @example
@@ -150,7 +150,7 @@ export interface LeakyReLUArgs {
 }
 
 /**
- * LeakyReLU with the DCGAN slope 0.2 (EXPERIMENTS.md A3). A layer with no parameters.
+ * LeakyReLU with the DCGAN slope 0.2 (the DCGAN paper, Radford et al. 2015). A layer with no parameters.
  *
  * @example
  * ```ts
@@ -178,7 +178,7 @@ export interface BatchNormArgs {
 
 /**
  * Batch normalization placed after a convolution and before its activation
- * (DCGAN, EXPERIMENTS.md A4). Adds 4 values per channel: gamma and beta
+ * (the DCGAN paper, Radford et al. 2015). Adds 4 values per channel: gamma and beta
  * (trainable) and the moving mean and variance (not trainable).
  *
  * @example

@@ -13,7 +13,7 @@ export type Normalization = 'batch' | 'layer' | 'none';
 
 /** Options of {@link dcganGenerator}. */
 export interface DcganGeneratorArgs {
-  /** Size of the latent vector (the source of EXPERIMENTS.md D uses 20). */
+  /** Size of the latent vector (the WGAN-GP chapter of Raschka & Mirjalili uses 20). */
   latentDim: number;
   /** Output image shape [height, width, channels], e.g. [28, 28, 1]. */
   outputShape: [number, number, number];
@@ -30,7 +30,7 @@ export interface DcganGeneratorArgs {
 }
 
 /**
- * The DCGAN generator of EXPERIMENTS.md D (`make_dcgan_generator`):
+ * The DCGAN generator of the WGAN-GP example of Raschka & Mirjalili, "Python Machine Learning" (3rd ed.), ch. 17 (docs/experiments/wgan-gp.md), `make_dcgan_generator`:
  * Dense (no bias) → BN → LeakyReLU → Reshape → Conv2DTranspose(s1) → BN → LeakyReLU →
  * per block (filters halve) Conv2DTranspose(s2) → BN → LeakyReLU → Conv2DTranspose(s1, tanh).
  *
@@ -133,7 +133,7 @@ function normalizationLayer(kind: Normalization): tf.layers.Layer | undefined {
 }
 
 /**
- * The DCGAN discriminator / critic of EXPERIMENTS.md D (`make_dcgan_discriminator`):
+ * The DCGAN discriminator / critic of the WGAN-GP example of Raschka & Mirjalili, "Python Machine Learning" (3rd ed.), ch. 17 (docs/experiments/wgan-gp.md), `make_dcgan_discriminator`:
  * Conv2D(s1) → norm → LeakyReLU → per block (filters double) Conv2D(s2) → norm →
  * LeakyReLU → Dropout → Conv2D(1, remaining size, valid) → Reshape([1]).
  *

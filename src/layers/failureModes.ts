@@ -13,7 +13,7 @@ export interface FailureModesGeneratorArgs {
 }
 
 /**
- * The generator of EXPERIMENTS.md B (sources/000): Dense(128·7·7) → LeakyReLU →
+ * The generator of "How to Identify and Diagnose GAN Failure Modes" (Brownlee 2019; docs/experiments/failure-modes.md): Dense(128·7·7) → LeakyReLU →
  * Reshape(7,7,128) → 2 × [Conv2DTranspose(128, 4×4, s2, same) → LeakyReLU] →
  * Conv2D(1, 7×7, same, tanh). Output 28×28×1 in [-1, 1].
  *
@@ -47,7 +47,7 @@ export interface FailureModesDiscriminatorArgs {
 }
 
 /**
- * The discriminator of EXPERIMENTS.md B: 2 × [Conv2D(64, 4×4, s2, same) → LeakyReLU(0.2)]
+ * The discriminator of "How to Identify and Diagnose GAN Failure Modes" (Brownlee 2019; docs/experiments/failure-modes.md): 2 × [Conv2D(64, 4×4, s2, same) → LeakyReLU(0.2)]
  * → Flatten → Dense(1, sigmoid). Outputs a probability.
  *
  * @example

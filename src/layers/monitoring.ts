@@ -11,7 +11,7 @@ export interface MonitoringGeneratorArgs {
 }
 
 /**
- * The generator of EXPERIMENTS.md C (sources/002, PyTorch): Linear(latent, 128·7·7) + LeakyReLU(0.2)
+ * The generator of "GANs Failure Modes: How to Identify and Monitor Them" (neptune.ai; docs/experiments/monitoring.md), in PyTorch there: Linear(latent, 128·7·7) + LeakyReLU(0.2)
  * → 2 × [ConvTranspose(128, 4, s2, p1) + LeakyReLU] → Conv(1, 3, p1) + Tanh.
  * PyTorch's padding 1 with kernel 4 and stride 2 equals tfjs's `same` here.
  *
@@ -41,7 +41,7 @@ export interface MonitoringDiscriminatorArgs {
 }
 
 /**
- * The discriminator of EXPERIMENTS.md C: 2 × [Conv(64, 4, s2, p1) + LeakyReLU(0.2)] →
+ * The discriminator of "GANs Failure Modes: How to Identify and Monitor Them" (neptune.ai; docs/experiments/monitoring.md): 2 × [Conv(64, 4, s2, p1) + LeakyReLU(0.2)] →
  * Linear(3136, 1) + Sigmoid. Outputs a probability.
  *
  * @example

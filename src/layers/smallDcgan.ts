@@ -5,7 +5,7 @@ import { batchNorm, leakyReLU, stridedDownsample, stridedUpsample } from './bloc
 import { LAYER_LIMITS, assertCount, assertImageShape, assertOptionalSeed, assertWeightCount } from './limits.js';
 
 /**
- * The small MNIST DCGAN pair shared by EXPERIMENTS.md B and C, which differ
+ * The small MNIST DCGAN pair shared by the failure-modes and monitoring articles (docs/experiments/failure-modes.md, monitoring.md), which differ
  * only in the output kernel, the default latent size and the batch norm option.
  */
 export interface SmallGeneratorSpec {
