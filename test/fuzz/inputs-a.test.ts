@@ -270,6 +270,11 @@ function check(name: string, args: fc.Arbitrary<unknown[]>, call: (...a: never[]
 // ---------------------------------------------------------------- the properties
 
 let dir = '';
+/**
+ * Bad paths for the writers: anything but a non-empty string (a random string
+ * is a valid relative path, and a write there would land in the repository).
+ */
+const notAPath = fc.oneof(fc.constant(''), bad.filter((v) => typeof v !== 'string'));
 const record = fc.record({
   iteration: or(fc.integer({ min: 1, max: 100 })),
   epoch: fc.constant(0),
@@ -425,7 +430,7 @@ describe('viz, node outputs and backends with generated bad inputs', () => {
     const loose = fc.record({ width: or(small), height: or(small), channels: or(fc.constantFrom(1, 3, 4)), pixels: or(fc.integer({ min: 0, max: 20 }).map((n) => new Uint8ClampedArray(n))) }, { requiredKeys: [] });
     const raster = fc.oneof(valid, loose, bad);
     await check('encodePng', fc.tuple(raster), (r) => encodePng(r as never));
-    const path = or(fc.constantFrom('a.png', 'b/c.png').map((p) => join(dir, p)));
+    const path = fc.oneof(fc.constantFrom('a.png', 'b/c.png').map((p) => join(dir, p)), notAPath);
     await check('writePng', fc.tuple(path, raster), (p, r) => writePng(p as never, r as never), FEW);
     const svg = or(fc.oneof(fc.tuple(fc.integer({ min: 1, max: 50 }), fc.constantFrom(5, 1e6)).map(([w, h]) => `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"/>`), fc.string({ maxLength: 8 })));
     await check('svgToPng', fc.tuple(svg, opts({ scale: fc.oneof(fc.double({ min: -1, max: 20, noNaN: true }), fc.constantFrom(0, 1, 2)) })), (s, o) => svgToPng(s as never, o as never), FEW);
@@ -436,7 +441,7 @@ describe('viz, node outputs and backends with generated bad inputs', () => {
     const grid = opts({ padding: fc.integer({ min: 0, max: 2 }), scale: small, range: fc.constantFrom('tanh', 'x'), invert: bool });
     await check('SampleGrid', fc.tuple(opts({ dir: where, size: fc.integer({ min: 1, max: 2000 }), seed, latentDistribution: fc.constantFrom('gaussian', 'x'), atStart: bool, saveGenerator: bool, fileName: fc.constant(() => 'x.png'), grid }, ['dir'])), (o) => new SampleGrid(o as never));
     await check('LearningCurves', fc.tuple(opts({ ...curveOptions, dir: where, name: fc.string({ maxLength: 4 }), everyEpoch: bool }, ['dir'])), (o) => new LearningCurves(o as never));
-    await check('writeLearningCurves', fc.tuple(historyArb, or(where), opts({ ...curveOptions, name: fc.constantFrom('lc', '') })), (h, d, o) => writeLearningCurves(h as never, d as never, o as never), FEW);
+    await check('writeLearningCurves', fc.tuple(historyArb, fc.oneof(where, notAPath), fc.record({ ...Object.fromEntries(Object.entries(curveOptions).map(([k, a]) => [k, or(a)])), name: fc.oneof(fc.constantFrom('lc', ''), notAPath) }, { requiredKeys: [] })), (h, d, o) => writeLearningCurves(h as never, d as never, o as never), FEW);
     const logger = opts({ path: fc.constant(join(dir, 'h.csv')), append: bool }, ['path']);
     await check('CsvLogger', fc.tuple(logger), (o) => new CsvLogger(o as never));
     await check('JsonlLogger', fc.tuple(logger), (o) => new JsonlLogger(o as never));
