@@ -291,7 +291,7 @@ const historyArb = fc.oneof(fc.array(record, { minLength: 1, maxLength: 4 }), fc
       return r;
     }
   }), bad);
-const curveOptions = {
+const curveOptions: Record<string, fc.Arbitrary<unknown>> = {
   title: fc.string({ maxLength: 5 }),
   width: fc.integer({ min: 10, max: 200 }),
   height: fc.integer({ min: 10, max: 200 }),
