@@ -42,6 +42,12 @@ interface InitializerLike extends Initializer {
  * Normal initializer N(mean, stddev) that honours its seed; the DCGAN default.
  *
  * Serialisable under the class name `DcganNormal`.
+ *
+ * @example
+ * ```ts
+ * const w = new DcganNormal({ seed: 1 }).apply([3, 3, 1, 8]); // kernel values ~ N(0, 0.02)
+ * ```
+ * @throws GanHacksError as {@link dcganNormal}.
  */
 export class DcganNormal extends InitializerBase {
   /** @internal */
