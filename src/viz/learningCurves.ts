@@ -168,6 +168,20 @@ export async function renderLearningCurvesSvg(history: History | IterationRecord
 }
 
 /**
+ * Refuses a numeric `width` or `height` above 10,000 pixels anywhere in a spec
+ * (the SVG grows with them: a width of 1e6 already gives 7 MB).
+ */
+function checkSpecSizes(spec: unknown, path = 'spec', depth = 0): void {
+  if (depth > 8 || spec === null || typeof spec !== 'object') return;
+  for (const [key, value] of Object.entries(spec)) {
+    if ((key === 'width' || key === 'height') && typeof value === 'number' && !(value <= MAX_PANEL_SIZE)) {
+      throw new GanHacksError('INVALID_RANGE', `renderVegaLiteSvg: ${path}.${key} must be at most ${MAX_PANEL_SIZE} pixels, got ${show(value)}.`);
+    }
+    if (key !== 'data' && key !== 'datasets') checkSpecSizes(value, `${path}.${key}`, depth + 1);
+  }
+}
+
+/**
  * Renders any Vega-Lite spec to SVG with headless Vega.
  *
  * @example
@@ -175,13 +189,15 @@ export async function renderLearningCurvesSvg(history: History | IterationRecord
  * const svg = await renderVegaLiteSvg({ mark: 'point', data: { values: [{ x: 1 }] }, encoding: { x: { field: 'x', type: 'quantitative' } } });
  * ```
  * @throws GanHacksError `INVALID_ARGUMENT` when `spec` is not an object or Vega-Lite cannot
- * compile or render it (the cause carries Vega's error); `MISSING_PEER` when vega or vega-lite
- * cannot be loaded. The promise rejects.
+ * compile or render it (the cause carries Vega's error); `INVALID_RANGE` for a numeric width
+ * or height above 10,000 pixels; `MISSING_PEER` when vega or vega-lite cannot be loaded.
+ * The promise rejects.
  */
 export async function renderVegaLiteSvg(spec: VegaLiteSpec): Promise<string> {
   if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
     throw new GanHacksError('INVALID_ARGUMENT', `renderVegaLiteSvg: spec must be a Vega-Lite specification object, got ${Array.isArray(spec) ? 'an array' : show(spec)}.`);
   }
+  checkSpecSizes(spec);
   let vega: typeof import('vega');
   let vegaLite: typeof import('vega-lite');
   try {

@@ -421,7 +421,7 @@ describe('viz, node outputs and backends with generated bad inputs', () => {
     await check('imageGrid', fc.tuple(fc.oneof(tensor(imagesShape), anyTensor, bad), gridOptions), (x, o) => imageGrid(x as never, o as never));
     await check('learningCurvesSpec', fc.tuple(historyArb, opts(curveOptions)), (h, o) => learningCurvesSpec(h as never, o as never));
     await check('renderLearningCurvesSvg', fc.tuple(historyArb, opts(curveOptions)), (h, o) => renderLearningCurvesSvg(h as never, o as never), FEW);
-    const spec = fc.oneof(fc.constant({ mark: 'point', data: { values: [{ x: 1 }] }, encoding: { x: { field: 'x', type: 'quantitative' } } }), fc.dictionary(fc.constantFrom('mark', 'data', 'encoding', 'layer'), bad, { maxKeys: 3 }), bad);
+    const spec = fc.oneof(fc.constant({ mark: 'point', data: { values: [{ x: 1 }] }, encoding: { x: { field: 'x', type: 'quantitative' } } }), fc.dictionary(fc.constantFrom('mark', 'data', 'encoding', 'layer', 'width', 'height'), bad, { maxKeys: 3 }), bad);
     await check('renderVegaLiteSvg', fc.tuple(spec), (s) => renderVegaLiteSvg(s as never), FEW);
   });
 

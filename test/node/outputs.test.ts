@@ -62,6 +62,8 @@ describe('image grids and PNG', () => {
     await expectCodeAsync(() => svgToPng(svg.replace(/10/g, '100000'), { scale: 16 }), 'INVALID_RANGE');
     await expectCodeAsync(() => renderVegaLiteSvg(null as never), 'INVALID_ARGUMENT');
     await expectCodeAsync(() => renderVegaLiteSvg({ mark: 'no-such-mark' }), 'INVALID_ARGUMENT');
+    // A width of 1e6 already renders 7 MB of SVG; larger ones would exhaust memory.
+    await expectCodeAsync(() => renderVegaLiteSvg({ vconcat: [{ width: 1e8, mark: 'point' }] }), 'INVALID_RANGE');
   });
 });
 
