@@ -153,6 +153,8 @@ describe('the WGAN-GP chapter builders (docs/experiments/wgan-gp.md)', () => {
     expectCode(() => mlpGenerator({ outputShape: [28, 28] as never }), 'INVALID_SHAPE');
     expectCode(() => mlpGenerator({ hidden: [256, 0] }), 'INVALID_ARGUMENT');
     expectCode(() => mlpGenerator({ hidden: [65_536, 65_536] }), 'INVALID_RANGE');
+    // 64 layers of 8,192 x 8,192: each under 2^27 weights, 4.3e9 in all.
+    expectCode(() => mlpDiscriminator({ hidden: new Array(64).fill(8192) }), 'INVALID_RANGE');
     expectCode(() => mlpDiscriminator({ inputShape: [1, 1] as never }), 'INVALID_SHAPE');
     expectCode(() => mlpDiscriminator({ hidden: 'wide' as never }), 'INVALID_ARGUMENT');
     expectCode(() => modelSummary(null as never), 'INVALID_ARGUMENT');

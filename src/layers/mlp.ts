@@ -30,7 +30,15 @@ function checkWidths(fn: string, widths: unknown, input: number, output: number)
   }
   widths.forEach((w, i) => assertCount(`${fn}: hidden[${i}]`, w, LAYER_LIMITS.units));
   const sizes = [input, ...widths, output];
-  for (let i = 1; i < sizes.length; i++) assertWeightCount(fn, `dense layer ${i}`, sizes[i - 1] * sizes[i]);
+  let total = 0;
+  for (let i = 1; i < sizes.length; i++) {
+    assertWeightCount(fn, `dense layer ${i}`, sizes[i - 1] * sizes[i]);
+    total += sizes[i - 1] * sizes[i];
+  }
+  // Each layer under the cap is not enough: 64 of them could still hold 2^33 weights.
+  if (total > 2 * LAYER_LIMITS.weights) {
+    throw new GanHacksError('INVALID_RANGE', `${fn}: the ${widths.length + 1} dense layers would hold ${total.toExponential(2)} weights in all, more than ${2 * LAYER_LIMITS.weights}; use fewer or narrower layers.`);
+  }
 }
 
 /**
@@ -42,8 +50,8 @@ function checkWidths(fn: string, widths: unknown, input: number, output: number)
  * const g = mlpGenerator(); // [n, 100] -> [n, 28, 28, 1]
  * ```
  * @throws GanHacksError `INVALID_ARGUMENT` for sizes that are not positive integers or an empty
- * `hidden`; `INVALID_SHAPE` for a bad `outputShape`; `INVALID_RANGE` above 65,536 units or
- * 2^27 weights in a layer.
+ * `hidden`; `INVALID_SHAPE` for a bad `outputShape`; `INVALID_RANGE` above 65,536 units,
+ * 2^27 weights in a layer or 2^28 in all.
  */
 export function mlpGenerator(args?: MlpGeneratorArgs | null): tf.Sequential {
   const o = optionsObject('mlpGenerator', args);
@@ -84,8 +92,8 @@ export interface MlpDiscriminatorArgs {
  * const d = mlpDiscriminator();
  * ```
  * @throws GanHacksError `INVALID_ARGUMENT` for widths that are not positive integers or an
- * empty `hidden`; `INVALID_SHAPE` for a bad `inputShape`; `INVALID_RANGE` above 65,536 units
- * or 2^27 weights in a layer.
+ * empty `hidden`; `INVALID_SHAPE` for a bad `inputShape`; `INVALID_RANGE` above 65,536 units,
+ * 2^27 weights in a layer or 2^28 in all.
  */
 export function mlpDiscriminator(args?: MlpDiscriminatorArgs | null): tf.Sequential {
   const o = optionsObject('mlpDiscriminator', args);
