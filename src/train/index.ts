@@ -6,7 +6,7 @@ export {
   type DiscriminatorMode,
   type YieldEvery,
 } from './trainer.js';
-export { History, type IterationRecord, type HistoryJSON } from '../history/index.js';
+export { History, type IterationRecord, type HistoryJSON, type EpochLogs } from '../history/index.js';
 export { HOOK_METHODS, type Awaitable, type Hook, type TrainState, type DiscriminatorStepEvent, type GeneratorStepEvent } from './hooks.js';
 export type { TrainingData, DataCursor } from './data.js';
 export type { LabelHacks, LabelTransform } from './labels.js';
