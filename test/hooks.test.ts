@@ -127,3 +127,23 @@ describe('EarlyStopping and FailureMonitor options', () => {
     expectCode(() => new FailureMonitor([] as never), 'INVALID_ARGUMENT');
   });
 });
+
+describe('hooks that draw samples use the trainer latent distribution by default', () => {
+  it("DiversityProbe without latentDistribution measures samples of the trainer's 'uniform' latents", async () => {
+    const data = tinyData(16);
+    const real = tf.randomNormal([12, 4, 4, 1], 0, 1, 'float32', 3);
+    const measure = async (probeDistribution?: 'gaussian' | 'uniform'): Promise<number> => {
+      const probe = new DiversityProbe({ real, samples: 12, every: 1, ...(probeDistribution ? { latentDistribution: probeDistribution } : {}) });
+      const t = new Trainer({ generator: tinyGenerator(), discriminator: tinyDiscriminator(), latentDim: 3, latentDistribution: 'uniform', seed: 4, hooks: [probe] });
+      const h = await t.fit(data, { batchSize: 8, iterations: 1 });
+      t.dispose();
+      t.generator.dispose();
+      t.discriminator.dispose();
+      return h.records[0].diversity;
+    };
+    const byDefault = await measure();
+    expect(byDefault).toBe(await measure('uniform'));
+    expect(byDefault).not.toBe(await measure('gaussian'));
+    tf.dispose([data, real]);
+  });
+});

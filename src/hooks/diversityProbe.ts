@@ -19,7 +19,7 @@ export interface DiversityProbeOptions {
   every?: number;
   /** Generated samples per measurement, from one fixed latent batch (2 to 4,096). @defaultValue 100 */
   samples?: number;
-  /** @defaultValue 'gaussian' */
+  /** The latent distribution of the fixed batch. @defaultValue the Trainer's `latentDistribution` */
   latentDistribution?: LatentDistribution;
   /** Seed of the fixed latent batch. @defaultValue 0 */
   seed?: number;
@@ -94,7 +94,7 @@ export class DiversityProbe implements Hook {
   onTrainBegin(state: TrainState): void {
     this.latent?.dispose();
     this.latent = tf.keep(
-      sampleLatent(this.samples, state.latentDim, { distribution: this.options.latentDistribution ?? 'gaussian', seed: this.options.seed ?? 0 }),
+      sampleLatent(this.samples, state.latentDim, { distribution: this.options.latentDistribution ?? state.latentDistribution, seed: this.options.seed ?? 0 }),
     );
   }
 

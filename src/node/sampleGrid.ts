@@ -17,7 +17,7 @@ export interface SampleGridOptions {
   size?: number;
   /** Seed of the fixed latent batch. @defaultValue 0 */
   seed?: number;
-  /** @defaultValue 'gaussian' */
+  /** The latent distribution of the fixed batch. @defaultValue the Trainer's `latentDistribution` */
   latentDistribution?: LatentDistribution;
   /** Also write a grid before training starts. @defaultValue false */
   atStart?: boolean;
@@ -69,7 +69,7 @@ export class SampleGrid implements Hook {
   }
 
   async write(state: TrainState, epoch: number): Promise<string> {
-    this.latent ??= tf.keep(sampleLatent(this.size * this.size, state.latentDim, { distribution: this.options.latentDistribution ?? 'gaussian', seed: this.options.seed ?? 0 }));
+    this.latent ??= tf.keep(sampleLatent(this.size * this.size, state.latentDim, { distribution: this.options.latentDistribution ?? state.latentDistribution, seed: this.options.seed ?? 0 }));
     const images = tf.tidy(() => state.generator.apply(this.latent!, { training: false }) as tf.Tensor);
     const raster = imageGrid(images, { ...this.options.grid, columns: this.size });
     images.dispose();

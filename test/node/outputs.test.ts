@@ -187,3 +187,24 @@ describe('file and chart hooks', () => {
     expect(await readFile(join(dir, 'a.txt'), 'utf8')).toBe('two');
   });
 });
+
+describe('SampleGrid draws from the trainer latent distribution by default', () => {
+  it("without latentDistribution its grid equals one drawn from 'uniform' latents when the trainer trains on 'uniform'", async () => {
+    const data = tinyData(16);
+    const grid = async (latentDistribution?: 'gaussian' | 'uniform'): Promise<Buffer> => {
+      const dir = await mkdtemp(join(tmpdir(), 'grid-dist-'));
+      const hook = new SampleGrid({ dir, size: 3, atStart: true, ...(latentDistribution ? { latentDistribution } : {}) });
+      const t = new Trainer({ generator: tinyGenerator(), discriminator: tinyDiscriminator(), latentDim: 3, latentDistribution: 'uniform', seed: 2, hooks: [hook] });
+      await t.fit(data, { batchSize: 8, iterations: 1, iterationsPerEpoch: 1 });
+      t.dispose();
+      t.generator.dispose();
+      t.discriminator.dispose();
+      const files = (await readdir(dir)).filter((f) => f.endsWith('.png')).sort();
+      return readFile(join(dir, files[0]));
+    };
+    const byDefault = await grid();
+    expect(byDefault.equals(await grid('uniform'))).toBe(true);
+    expect(byDefault.equals(await grid('gaussian'))).toBe(false);
+    data.dispose();
+  });
+});
