@@ -30,8 +30,10 @@ export interface TrainerOptions {
   /**
    * The loss strategy. Its `output` must match the discriminator's final
    * activation (a sigmoid for probabilities, none for logits and scores):
-   * a mismatch is refused when the Trainer is built.
-   * @defaultValue new MinimaxGAN()
+   * a mismatch is refused when the Trainer is built. The default follows the
+   * discriminator, so the library's own builders train out of the box.
+   * @defaultValue new MinimaxGAN() for a discriminator ending in a sigmoid (the B, C and E models),
+   * new MinimaxGAN({ fromLogits: true }) for one ending in a linear layer (dcganDiscriminator)
    */
   loss?: GanLoss;
   /**
@@ -257,7 +259,7 @@ export function resolveTrainerOptions(options: TrainerOptions): ResolvedTrainerO
   const latentDim = options.latentDim;
   assertPositiveInteger(`${WHERE}: latentDim`, latentDim);
   assertAtMost(`${WHERE}: latentDim`, latentDim, LIMITS.samples);
-  const loss = options.loss ?? new MinimaxGAN();
+  const loss = options.loss ?? new MinimaxGAN({ fromLogits: finalActivation(discriminator) === 'linear' });
   if (!isLoss(loss)) {
     throw new GanHacksError(
       'INVALID_ARGUMENT',

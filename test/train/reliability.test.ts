@@ -274,8 +274,12 @@ describe('bad data and options are refused on entry', () => {
     const g = tinyGenerator();
     const logits = tinyDiscriminator(2, { output: 'linear' });
     const probs = tinyDiscriminator(2, { output: 'sigmoid' });
-    expect(() => new Trainer({ generator: g, discriminator: logits, latentDim: 3 })).toThrow(/fromLogits: true/);
-    expectCode(() => new Trainer({ generator: g, discriminator: logits, latentDim: 3 }), 'INCOMPATIBLE_OPTIONS');
+    expect(() => new Trainer({ generator: g, discriminator: logits, latentDim: 3, loss: new MinimaxGAN() })).toThrow(/fromLogits: true/);
+    expectCode(() => new Trainer({ generator: g, discriminator: logits, latentDim: 3, loss: new MinimaxGAN() }), 'INCOMPATIBLE_OPTIONS');
+    // The default loss follows the discriminator: logits for a linear output, probabilities for a sigmoid.
+    const adapted = new Trainer({ generator: g, discriminator: logits, latentDim: 3 });
+    expect([adapted.loss.name, adapted.loss.output]).toEqual(['minimax', 'logit']);
+    expect(new Trainer({ generator: g, discriminator: probs, latentDim: 3 }).loss.output).toBe('probability');
     expectCode(() => new Trainer({ generator: g, discriminator: probs, latentDim: 3, loss: new MinimaxGAN({ fromLogits: true }) }), 'INCOMPATIBLE_OPTIONS');
     expectCode(() => new Trainer({ generator: g, discriminator: probs, latentDim: 3, loss: new WGANGP() }), 'INCOMPATIBLE_OPTIONS');
     new Trainer({ generator: g, discriminator: logits, latentDim: 3, loss: new MinimaxGAN({ fromLogits: true }) }).dispose();
