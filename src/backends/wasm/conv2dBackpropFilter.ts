@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { KernelContext, type TensorInfo } from './kernelContext.js';
-import { convGeometry, type ConvAttrs, type ConvGeometry } from './geometry.js';
+import { checkKernelArgs, checkOutputShape, convGeometry, type ConvAttrs, type ConvGeometry } from './geometry.js';
 
 /** Rows of the reduction (N·OH·OW) handled per GEMM, so packed operands stay cache-friendly. */
 const CHUNK_ROWS = 4096;
@@ -39,11 +39,13 @@ interface FilterGradAttrs extends ConvAttrs {
  * ```
  */
 export function conv2dBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; backend: BackendWasm; attrs: tf.NamedAttrMap }): TensorInfo {
+  checkKernelArgs('Conv2DBackpropFilter', args, ['x', 'dy'], 'filterShape');
   const { inputs, backend } = args;
   const attrs = args.attrs as unknown as FilterGradAttrs;
   const x = inputs.x as TensorInfo;
   const dy = inputs.dy as TensorInfo;
   const geometry = convGeometry('Conv2DBackpropFilter', x.shape, attrs.filterShape, attrs);
+  checkOutputShape('Conv2DBackpropFilter', dy.shape, geometry);
   const ctx = new KernelContext(backend);
   try {
     const out = ctx.alloc(attrs.filterShape);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { KernelContext, type TensorInfo } from './kernelContext.js';
-import { convGeometry, type ConvAttrs } from './geometry.js';
+import { checkKernelArgs, checkOutputShape, convGeometry, type ConvAttrs } from './geometry.js';
 
 interface InputGradAttrs extends ConvAttrs {
   inputShape: [number, number, number, number];
@@ -48,11 +48,13 @@ function axisPhase(r: number, s: number, k: number, pad: number, outCount: numbe
  * ```
  */
 export function conv2dBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backend: BackendWasm; attrs: tf.NamedAttrMap }): TensorInfo {
+  checkKernelArgs('Conv2DBackpropInput', args, ['dy', 'filter'], 'inputShape');
   const { inputs, backend } = args;
   const attrs = args.attrs as unknown as InputGradAttrs;
   const dy = inputs.dy as TensorInfo;
   const filter = inputs.filter as TensorInfo;
   const g = convGeometry('Conv2DBackpropInput', attrs.inputShape, filter.shape, attrs);
+  checkOutputShape('Conv2DBackpropInput', dy.shape, g);
   const { n, h, w, ci, oh, ow, co, kh, kw, sh, sw } = g;
   const qh = Math.ceil(h / sh);
   const qw = Math.ceil(w / sw);
