@@ -224,7 +224,7 @@ export async function finish(o: FinishOptions): Promise<RunSummary> {
   const diagnosis = diagnose(history, { loss: trainer.loss, ...o.diagnoseOptions, diversity, nearestNeighborRatio: neighbors, ndbRatio: nd.ndbRatio, ndbJsDivergence: nd.jsDivergence });
   const side = Math.round(Math.sqrt(o.gridSize ?? 100));
   const gridImages = trainer.generate(side * side, 0);
-  await writePng(join(args.out, 'samples-final.png'), imageGrid(gridImages, { columns: side, scale: 2 }));
+  await writePng(imageGrid(gridImages, { columns: side, scale: 2 }), join(args.out, 'samples-final.png'));
   gridImages.dispose();
   await writeLearningCurves(history, args.out, { title: o.title });
   await writeFileAtomic(join(args.out, 'history.csv'), history.toCSV());

@@ -42,7 +42,7 @@ const n = images.shape[0];
 const z = sampleLatent(n, Number(values['latent-dim']), { distribution: values.distribution === 'uniform' ? 'uniform' : 'gaussian', seed: seed + 1000 });
 const fake = generator.predict(z) as tf.Tensor4D;
 const result = ndb(images, fake, { bins, seed });
-if (values.grid) await writePng(values.grid, imageGrid(fake.slice(0, 100), { columns: 10 }));
+if (values.grid) await writePng(imageGrid(fake.slice(0, 100), { columns: 10 }), values.grid);
 console.log(`${n} real, ${n} generated: NDB ${result.ndb}/${result.bins} (${result.ndbRatio.toFixed(2)}), bins JS ${result.jsDivergence.toFixed(3)}`);
 
 // Bin of each reference sample, by the function ndb() itself assigns bins with.
@@ -78,7 +78,7 @@ if (values.centroids) {
   const rows = [...over, ...under].map((t) => result.centroids[t.b]);
   const [h, w, c] = images.shape.slice(1) as [number, number, number];
   const picture = tf.tensor4d(rows.flat(), [rows.length, h, w, c]);
-  await writePng(values.centroids, imageGrid(picture, { columns: 5, scale: 2 }));
+  await writePng(imageGrid(picture, { columns: 5, scale: 2 }), values.centroids);
   picture.dispose();
 }
 generator.dispose();

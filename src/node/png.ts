@@ -1,7 +1,7 @@
 import { PNG } from 'pngjs';
 import { MAX_RASTER_BYTES, type Raster } from '../viz/grid.js';
 import { GanHacksError } from '../errors/index.js';
-import { assertAtMost, assertNonEmptyString, assertPositiveInteger, optionsObject, show } from '../internal/validate.js';
+import { assertAtMost, assertNonEmptyString, assertPositiveInteger, optionsObject, show, warnDeprecated } from '../internal/validate.js';
 import { writeFileAtomic } from './files.js';
 
 /** Checks a raster: positive integer sizes, 1 or 3 channels, a byte array of exactly width × height × channels. */
@@ -46,16 +46,26 @@ export function encodePng(raster: Raster): Buffer {
 }
 
 /**
- * Writes a raster to a PNG file (atomically).
+ * Writes a raster to a PNG file (atomically). Data first, path last, like every writer of gan-hacks.
  *
  * @example
  * ```ts
- * await writePng('runs/b1/grid.png', imageGrid(samples));
+ * await writePng(imageGrid(samples), 'runs/b1/grid.png');
  * ```
  * @throws GanHacksError `INVALID_ARGUMENT` for an empty or non-string path, otherwise as
  * {@link encodePng}; the promise rejects before anything is written.
  */
-export async function writePng(path: string, raster: Raster): Promise<void> {
+export async function writePng(raster: Raster, path: string): Promise<void>;
+/** @deprecated Pass the raster first: `writePng(raster, path)`. */
+export async function writePng(path: string, raster: Raster): Promise<void>;
+export async function writePng(a: Raster | string, b: string | Raster): Promise<void> {
+  let raster = a as Raster;
+  let path = b as string;
+  if (typeof a === 'string') {
+    warnDeprecated('writePng(path, raster)', 'gan-hacks: writePng(path, raster) is deprecated; pass the raster first: writePng(raster, path).');
+    raster = b as Raster;
+    path = a;
+  }
   assertNonEmptyString('writePng: path', path);
   await writeFileAtomic(path, encodePng(raster));
 }

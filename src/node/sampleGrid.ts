@@ -75,7 +75,7 @@ export class SampleGrid implements Hook {
     images.dispose();
     const name = this.options.fileName?.(epoch, state.iteration) ?? `epoch-${String(epoch).padStart(3, '0')}.png`;
     const path = join(this.options.dir, name);
-    await writePng(path, raster);
+    await writePng(raster, path);
     if (this.options.saveGenerator) await saveModel(state.generator, join(this.options.dir, `generator-${name.replace(/\.png$/, '')}`));
     this.written.push(path);
     return path;

@@ -46,7 +46,7 @@ export function checkImageGridOptions(fn: string, options: Omit<ImageGridOptions
  * @example
  * ```ts
  * const grid = imageGrid(generator.predict(z) as tf.Tensor4D, { columns: 10 });
- * await writePng('epoch-1.png', grid); // gan-hacks/node
+ * await writePng(grid, 'epoch-1.png'); // gan-hacks/node
  * ```
  * @throws GanHacksError `INVALID_SHAPE` unless the batch is [n, h, w, 1 or 3] with n, h, w ≥ 1;
  * `INVALID_ARGUMENT` for a value that is not a live tensor of numbers or a bad option;

@@ -431,7 +431,7 @@ describe('viz, node outputs and backends with generated bad inputs', () => {
     const raster = fc.oneof(valid, loose, bad);
     await check('encodePng', fc.tuple(raster), (r) => encodePng(r as never));
     const path = fc.oneof(fc.constantFrom('a.png', 'b/c.png').map((p) => join(dir, p)), notAPath);
-    await check('writePng', fc.tuple(path, raster), (p, r) => writePng(p as never, r as never), FEW);
+    await check('writePng', fc.tuple(path, raster), (p, r) => writePng(r as never, p as never), FEW);
     const svg = or(fc.oneof(fc.tuple(fc.integer({ min: 1, max: 50 }), fc.constantFrom(5, 1e6)).map(([w, h]) => `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"/>`), fc.string({ maxLength: 8 })));
     await check('svgToPng', fc.tuple(svg, opts({ scale: fc.oneof(fc.double({ min: -1, max: 20, noNaN: true }), fc.constantFrom(0, 1, 2)) })), (s, o) => svgToPng(s as never, o as never), FEW);
   });

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Trainer, imageGrid, learningCurvesSpec } from '../../src/index.js';
 import { CsvLogger, JsonlLogger, LearningCurves, ProgressBar, SampleGrid, encodePng, svgToPng, writeFileAtomic, writeLearningCurves, writePng } from '../../src/node/index.js';
 import { renderVegaLiteSvg } from '../../src/index.js';
@@ -52,8 +52,8 @@ describe('image grids and PNG', () => {
     expectCode(() => encodePng({ ...raster, width: NaN }), 'INVALID_ARGUMENT');
     expectCode(() => encodePng({ ...raster, pixels: [0, 255] as never }), 'INVALID_ARGUMENT');
     expectCode(() => encodePng(null as never), 'INVALID_ARGUMENT');
-    await expectCodeAsync(() => writePng('', raster), 'INVALID_ARGUMENT');
-    await expectCodeAsync(() => writePng(42 as never, raster), 'INVALID_ARGUMENT');
+    await expectCodeAsync(() => writePng(raster, ''), 'INVALID_ARGUMENT');
+    await expectCodeAsync(() => writePng(raster, 42 as never), 'INVALID_ARGUMENT');
     const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="5"><rect width="10" height="5"/></svg>';
     expect(PNG.sync.read(await svgToPng(svg, { scale: 1 })).width).toBe(10);
     await expectCodeAsync(() => svgToPng('not svg'), 'INVALID_ARGUMENT');
@@ -206,5 +206,20 @@ describe('SampleGrid draws from the trainer latent distribution by default', () 
     expect(byDefault.equals(await grid('uniform'))).toBe(true);
     expect(byDefault.equals(await grid('gaussian'))).toBe(false);
     data.dispose();
+  });
+});
+
+describe('writePng takes the raster first', () => {
+  it('writes the same file with (raster, path) and the deprecated (path, raster), which warns once', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'png-order-'));
+    const raster = { width: 2, height: 1, channels: 1 as const, pixels: new Uint8ClampedArray([0, 255]) };
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    await writePng(raster, join(dir, 'a.png'));
+    await writePng(join(dir, 'b.png'), raster);
+    await writePng(join(dir, 'c.png'), raster);
+    const [a, b, c] = await Promise.all(['a', 'b', 'c'].map((n) => readFile(join(dir, `${n}.png`))));
+    expect(a.equals(b) && a.equals(c)).toBe(true);
+    expect(warn.mock.calls.filter((m) => String(m[0]).includes('writePng(path, raster) is deprecated'))).toHaveLength(1);
+    warn.mockRestore();
   });
 });
