@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { GanHacksError } from '../errors/index.js';
 import type { Rng } from '../internal/random.js';
 import { show } from '../internal/validate.js';
-import { showShape } from './options.js';
+import { finalActivation, showShape } from './options.js';
 
 /** Real data for `Trainer.fit`: one tensor of all images, a tf.data.Dataset of batches, or any (async) iterable of batches. */
 export type TrainingData = tf.Tensor | tf.data.Dataset<tf.Tensor> | AsyncIterable<tf.Tensor> | Iterable<tf.Tensor>;
@@ -133,15 +133,6 @@ export class IterableBatchSource implements BatchSource {
   }
 }
 
-/** The activation a generator's output comes from (tanh means images in [-1, 1]). */
-function outputActivation(generator: tf.LayersModel): string | undefined {
-  const layers = generator.layers;
-  const last = layers[layers.length - 1];
-  const activation = (last.getConfig() as { activation?: string }).activation;
-  const producer = activation === undefined && layers.length > 1 ? layers[layers.length - 2] : last;
-  return (producer.getConfig() as { activation?: string }).activation;
-}
-
 let warnedUnitRange = false;
 
 /**
@@ -165,7 +156,7 @@ export async function checkImageTensor(data: tf.Tensor, generator: tf.LayersMode
   if (nonFinite) {
     throw new GanHacksError('INVALID_RANGE', 'Trainer.fit: the images contain NaN or infinite values; clean the data pipeline (e.g. a division by zero while scaling).');
   }
-  if (outputActivation(generator) !== 'tanh') return;
+  if (finalActivation(generator) !== 'tanh') return;
   if (min < -1 - 1e-3 || max > 1 + 1e-3) {
     throw new GanHacksError(
       'INVALID_RANGE',

@@ -12,10 +12,10 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GanHacksError } from '../../src/index.js';
 import { Checkpoint, loadIdx, saveModel, writeModelArtifacts } from '../../src/node/index.js';
 import { conv2dBackpropFilter, conv2dBackpropInput, initWasmBackend, registerWasmTrainingKernels, wasmTrainingKernelsRegistered } from '../../src/wasm/index.js';
 import { tinyGenerator } from '../train/tiny.js';
+import { outcomeAsync, type Outcome } from './outcome.js';
 
 const BOUND_MS = 2000;
 const RUNS = { numRuns: 50, seed: 20261202 };
@@ -27,18 +27,7 @@ const junk = fc.oneof(
   fc.dictionary(fc.string({ maxLength: 3 }), fc.integer(), { maxKeys: 2 }),
 );
 
-async function outcome(f: () => unknown): Promise<'ok' | 'refused'> {
-  const start = performance.now();
-  try {
-    await f();
-    return 'ok';
-  } catch (e) {
-    if (!(e instanceof GanHacksError)) throw new Error(`not a GanHacksError: ${(e as Error)?.name}: ${(e as Error)?.message}`);
-    return 'refused';
-  } finally {
-    expect(performance.now() - start).toBeLessThan(BOUND_MS);
-  }
-}
+const outcome = (f: () => unknown): Promise<Outcome> => outcomeAsync(f, BOUND_MS);
 
 const dirs: string[] = [];
 afterAll(async () => {

@@ -7,8 +7,9 @@
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dcganAdam, GanHacksError, History, NaNGuard, Trainer, type TrainerCheckpoint, type TrainerOptions } from '../../src/index.js';
+import { dcganAdam, History, NaNGuard, Trainer, type TrainerCheckpoint, type TrainerOptions } from '../../src/index.js';
 import { tinyData, tinyDiscriminator, tinyGenerator } from '../train/tiny.js';
+import { outcome, outcomeAsync as boundedOutcome, type Outcome } from './outcome.js';
 
 const BOUND_MS = 2000;
 const RUNS = { numRuns: 60, seed: 20261202 };
@@ -22,28 +23,7 @@ const junk = fc.oneof(
   fc.dictionary(fc.string({ maxLength: 3 }), fc.integer(), { maxKeys: 2 }),
 );
 
-function outcome(f: () => unknown): 'ok' | 'refused' {
-  try {
-    f();
-    return 'ok';
-  } catch (e) {
-    if (!(e instanceof GanHacksError)) throw new Error(`not a GanHacksError: ${(e as Error)?.name}: ${(e as Error)?.message}`);
-    return 'refused';
-  }
-}
-
-async function outcomeAsync(f: () => Promise<unknown>): Promise<'ok' | 'refused'> {
-  const start = performance.now();
-  try {
-    await f();
-    return 'ok';
-  } catch (e) {
-    if (!(e instanceof GanHacksError)) throw new Error(`not a GanHacksError: ${(e as Error)?.name}: ${(e as Error)?.message}`);
-    return 'refused';
-  } finally {
-    expect(performance.now() - start).toBeLessThan(BOUND_MS);
-  }
-}
+const outcomeAsync = (f: () => Promise<unknown>): Promise<Outcome> => boundedOutcome(f, BOUND_MS);
 
 let g: tf.LayersModel;
 let d: tf.LayersModel;
