@@ -5,6 +5,7 @@ export default defineConfig({
     index: 'src/index.ts',
     node: 'src/node/index.ts',
     wasm: 'src/wasm/index.ts',
+    browser: 'src/browser/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

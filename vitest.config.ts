@@ -8,6 +8,7 @@ export default defineConfig({
     alias: [
       { find: /^gan-hacks\/node$/, replacement: src('node/index.ts') },
       { find: /^gan-hacks\/wasm$/, replacement: src('wasm/index.ts') },
+      { find: /^gan-hacks\/browser$/, replacement: src('browser/index.ts') },
       { find: /^gan-hacks$/, replacement: src('index.ts') },
     ],
   },

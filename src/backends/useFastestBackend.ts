@@ -1,13 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { initWasmBackend } from './wasm/init.js';
+import { checkWasmModule, checkWasmPaths, initWasmBackend, MAX_WASM_THREADS, type TfjsWasmModule, type WasmPaths } from './wasm/init.js';
+import { importOptional } from '../internal/optionalImport.js';
 import { isNode } from './wasm/nodeThreads.js';
 import { GanHacksError } from '../errors/index.js';
 import { assertAtMost, assertPositiveInteger, optionsObject, show } from '../internal/validate.js';
 
 const BACKENDS: readonly BackendName[] = ['tensorflow', 'webgpu', 'webgl', 'wasm', 'cpu'];
-
-/** Most WASM threads one may ask for. */
-const MAX_THREADS = 256;
 
 /** Names of the backends {@link useFastestBackend} can pick. */
 export type BackendName = 'tensorflow' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -16,8 +14,24 @@ export type BackendName = 'tensorflow' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export interface UseFastestBackendOptions {
   /** Backends to try, in order. @defaultValue ['tensorflow', 'webgpu', 'webgl', 'wasm', 'cpu'] */
   prefer?: BackendName[];
-  /** Threads of the WASM backend (1 to 256). @defaultValue all cores in Node (up to 8), tfjs's default in browsers */
+  /**
+   * Threads of the WASM backend (1 to 64). In a page they need cross-origin
+   * isolation (COOP/COEP headers); without it the backend runs on one.
+   * @defaultValue all cores (up to 8) in Node and in a cross-origin-isolated page, else 1
+   */
   threads?: number;
+  /**
+   * Where the page serves tfjs-backend-wasm's `.wasm` files: a folder URL ending
+   * in `/` or a map from file name to URL (see {@link InitWasmBackendOptions.wasmPaths}).
+   * @defaultValue tfjs's default (beside the page's script)
+   */
+  wasmPaths?: WasmPaths;
+  /**
+   * The `@tensorflow/tfjs-backend-wasm` module, for a page built by a bundler
+   * (`import * as tfjsWasm from '@tensorflow/tfjs-backend-wasm'`).
+   * @defaultValue imported at run time when it can be (Node, import maps)
+   */
+  wasmModule?: TfjsWasmModule;
   /** Where to report the choice. @defaultValue console.log; `false` for silence */
   log?: ((message: string) => void) | false;
 }
@@ -31,29 +45,42 @@ export interface BackendChoice {
   threads?: number;
 }
 
-/** Imports a module by a computed name, so bundlers do not try to include optional peers. */
+/** Whether importing an optional peer by its run-time name worked. */
 async function optionalImport(name: string): Promise<boolean> {
-  try {
-    await import(/* webpackIgnore: true */ /* @vite-ignore */ name);
-    return true;
-  } catch {
-    return false;
-  }
+  return (await importOptional(name)) !== undefined;
+}
+
+/** `navigator.hardwareConcurrency` in a cross-origin-isolated page (where WASM threads work), else undefined. */
+function isolatedPageCores(): number | undefined {
+  const g = globalThis as { crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number } };
+  return g.crossOriginIsolated === true ? g.navigator?.hardwareConcurrency : undefined;
 }
 
 /**
  * Picks and activates the fastest backend available without downloads:
- * tfjs-node-gpu or tfjs-node when importable ('tensorflow'), WebGPU or WebGL
- * in a browser, else WASM with gan-hacks' training kernels (multithreaded in
- * Node), else the pure-JS CPU backend. Returns and logs which, and why.
+ * tfjs-node-gpu or tfjs-node when importable ('tensorflow'), WebGPU (when
+ * `@tensorflow/tfjs-backend-webgpu` is loaded and the browser has an adapter)
+ * or WebGL in a browser, else WASM with gan-hacks' training kernels
+ * (multithreaded in Node and in cross-origin-isolated pages), else the
+ * pure-JS CPU backend. Returns and logs which, and why.
+ *
+ * In a page built by a bundler, import the backends you want yourself, so
+ * that your bundler includes them (gan-hacks names no optional peer where a
+ * bundler would try to resolve it); see docs/browser.md.
  *
  * @example
  * ```ts
  * const { backend, reason } = await useFastestBackend();
  * ```
+ * @example In a page:
+ * ```ts
+ * import '@tensorflow/tfjs-backend-webgpu'; // registers 'webgpu'
+ * import * as tfjsWasm from '@tensorflow/tfjs-backend-wasm';
+ * await useFastestBackend({ wasmModule: tfjsWasm, wasmPaths: '/wasm/' });
+ * ```
  * @throws GanHacksError `INVALID_ARGUMENT` for options that are not an object, a `prefer` that is
  * not a non-empty list of backend names, a `threads` that is not a positive integer or a `log`
- * that is neither a function nor `false`; `INVALID_RANGE` above 256 threads. The promise
+ * that is neither a function nor `false`, a bad `wasmPaths` or `wasmModule`; `INVALID_RANGE` above 64 threads. The promise
  * rejects before any backend is touched.
  */
 export async function useFastestBackend(options?: UseFastestBackendOptions | null): Promise<BackendChoice> {
@@ -67,8 +94,10 @@ export async function useFastestBackend(options?: UseFastestBackendOptions | nul
   }
   if (options.threads !== undefined) {
     assertPositiveInteger('useFastestBackend: threads', options.threads);
-    assertAtMost('useFastestBackend: threads', options.threads, MAX_THREADS);
+    assertAtMost('useFastestBackend: threads', options.threads, MAX_WASM_THREADS);
   }
+  if (options.wasmPaths !== undefined) checkWasmPaths('useFastestBackend', options.wasmPaths);
+  if (options.wasmModule !== undefined) checkWasmModule('useFastestBackend', options.wasmModule);
   if (options.log !== undefined && options.log !== false && typeof options.log !== 'function') {
     throw new GanHacksError('INVALID_ARGUMENT', `useFastestBackend: log must be a function or false, got ${show(options.log)}.`);
   }
@@ -87,15 +116,22 @@ export async function useFastestBackend(options?: UseFastestBackendOptions | nul
       tried.push('tfjs-node(-gpu) not installed');
     } else if (name === 'webgpu' || name === 'webgl') {
       if (node) continue;
+      // WebGL ships with @tensorflow/tfjs; WebGPU registers when its package is imported (by the page, or here through an import map).
+      if (name === 'webgpu' && !tf.engine().registryFactory.webgpu) await optionalImport('@tensorflow/tfjs-backend-webgpu');
+      if (name === 'webgpu' && !(globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu) {
+        tried.push('webgpu: this browser has no navigator.gpu');
+        continue;
+      }
       if (tf.engine().registryFactory[name] && (await tf.setBackend(name).catch(() => false))) {
         choice = { backend: name, reason: `${name} is registered and started in this browser` };
         break;
       }
-      tried.push(`${name} unavailable`);
+      tried.push(tf.engine().registryFactory[name] ? `${name} failed to start` : `${name} not registered (import @tensorflow/tfjs-backend-${name})`);
     } else if (name === 'wasm') {
-      const threads = options.threads ?? (node ? Math.min(8, nodeCores()) : undefined);
+      const cores = node ? nodeCores() : isolatedPageCores();
+      const threads = options.threads ?? (cores === undefined ? undefined : Math.min(8, cores));
       try {
-        const info = await initWasmBackend({ threads });
+        const info = await initWasmBackend({ threads, wasmPaths: options.wasmPaths, wasmModule: options.wasmModule });
         choice = {
           backend: 'wasm',
           threads: info.threads,

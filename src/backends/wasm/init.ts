@@ -3,6 +3,13 @@ import { GanHacksError } from '../../errors/index.js';
 import { assertAtMost, assertPositiveInteger, optionsObject, show, warnDeprecated } from '../../internal/validate.js';
 import { registerWasmTrainingKernels } from './register.js';
 import { initThreadedWasmInNode, isNode } from './nodeThreads.js';
+import { importOptional } from '../../internal/optionalImport.js';
+
+/** The `@tensorflow/tfjs-backend-wasm` module (what `import * as m from '@tensorflow/tfjs-backend-wasm'` gives). */
+export type TfjsWasmModule = typeof import('@tensorflow/tfjs-backend-wasm');
+
+/** Where the WASM binaries are served: a folder URL ending in `/`, or a map from file name to URL (tfjs's `setWasmPaths`). */
+export type WasmPaths = string | Partial<Record<'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.wasm' | 'tfjs-backend-wasm-threaded-simd.wasm', string>>;
 
 /**
  * Most threads {@link initWasmBackend} accepts. XNNPACK's pool gains little
@@ -27,6 +34,23 @@ export interface InitWasmBackendOptions {
    * @defaultValue the URL of gan-hacks' own module
    */
   baseUrl?: string;
+  /**
+   * Where a page serves the `.wasm` files of `@tensorflow/tfjs-backend-wasm`
+   * (copy them from its `dist/` folder): a folder URL ending in `/`, or a map
+   * from file name to URL. Passed to tfjs's `setWasmPaths` before the backend
+   * starts. Without it tfjs asks for them beside the page's script.
+   * @defaultValue tfjs's default
+   */
+  wasmPaths?: WasmPaths;
+  /**
+   * The `@tensorflow/tfjs-backend-wasm` module itself, for a page built by a
+   * bundler: `import * as tfjsWasm from '@tensorflow/tfjs-backend-wasm'` and
+   * pass `{ wasmModule: tfjsWasm }`. gan-hacks never names that optional peer
+   * where a bundler would try to resolve it, so a page that does not use WASM
+   * builds without it installed.
+   * @defaultValue imported at run time (Node, or a page with an import map)
+   */
+  wasmModule?: TfjsWasmModule;
 }
 
 /** What {@link initWasmBackend} set up. */
@@ -68,12 +92,10 @@ export async function initWasmBackend(options?: InitWasmBackendOptions | null, b
   if (base !== undefined && typeof base !== 'string') {
     throw new GanHacksError('INVALID_ARGUMENT', `initWasmBackend: baseUrl must be a URL string, got ${show(base)}. Pass e.g. { baseUrl: import.meta.url }.`);
   }
-  let wasm: typeof import('@tensorflow/tfjs-backend-wasm');
-  try {
-    wasm = await import('@tensorflow/tfjs-backend-wasm');
-  } catch (cause) {
-    throw new GanHacksError('MISSING_PEER', 'The WASM backend needs the optional peer @tensorflow/tfjs-backend-wasm: npm install @tensorflow/tfjs-backend-wasm', { cause });
-  }
+  if (opts.wasmPaths !== undefined) checkWasmPaths('initWasmBackend', opts.wasmPaths);
+  if (opts.wasmModule !== undefined) checkWasmModule('initWasmBackend', opts.wasmModule);
+  const wasm = opts.wasmModule ?? (await loadWasmModule());
+  if (opts.wasmPaths !== undefined) wasm.setWasmPaths(opts.wasmPaths as Record<string, string> | string);
   registerWasmTrainingKernels();
   const threads = opts.threads ?? (isNode() ? 1 : undefined);
   try {
@@ -83,7 +105,7 @@ export async function initWasmBackend(options?: InitWasmBackendOptions | null, b
       return { backend: 'wasm', threads: wasm.getThreadsCount() };
     }
     if (isNode() && threads !== undefined && threads > 1) {
-      return { backend: 'wasm', threads: await initThreadedWasmInNode(threads, base ?? import.meta.url) };
+      return { backend: 'wasm', threads: await initThreadedWasmInNode(wasm, threads, base ?? import.meta.url) };
     }
     if (threads !== undefined) wasm.setThreadsCount(threads);
     if (!(await tf.setBackend('wasm'))) {
@@ -93,5 +115,47 @@ export async function initWasmBackend(options?: InitWasmBackendOptions | null, b
   } catch (cause) {
     if (cause instanceof GanHacksError) throw cause;
     throw new GanHacksError('BACKEND_UNAVAILABLE', `The WASM backend failed to start: ${(cause as Error).message}`, { cause });
+  }
+}
+
+/** Imports `@tensorflow/tfjs-backend-wasm` by a run-time name (see importOptional for why). */
+async function loadWasmModule(): Promise<TfjsWasmModule> {
+  let cause: unknown;
+  const wasm = await importOptional<TfjsWasmModule>('@tensorflow/tfjs-backend-wasm', (e) => (cause = e));
+  if (wasm && typeof wasm.setWasmPaths === 'function') return wasm;
+  throw new GanHacksError(
+    'MISSING_PEER',
+    isNode()
+      ? 'The WASM backend needs the optional peer @tensorflow/tfjs-backend-wasm: npm install @tensorflow/tfjs-backend-wasm'
+      : "The WASM backend could not import @tensorflow/tfjs-backend-wasm in this page. Install it, then pass the module: import * as tfjsWasm from '@tensorflow/tfjs-backend-wasm'; initWasmBackend({ wasmModule: tfjsWasm, wasmPaths: '/wasm/' }).",
+    { cause },
+  );
+}
+
+/** Refuses a `wasmPaths` that is neither a URL string nor a map of file names to URL strings. */
+export function checkWasmPaths(fn: string, paths: unknown): void {
+  const ok =
+    (typeof paths === 'string' && paths.length > 0) ||
+    (paths !== null &&
+      typeof paths === 'object' &&
+      !Array.isArray(paths) &&
+      Object.keys(paths).length > 0 &&
+      Object.entries(paths).every(([k, v]) => /^tfjs-backend-wasm(-simd|-threaded-simd)?\.wasm$/.test(k) && typeof v === 'string' && v.length > 0));
+  if (!ok) {
+    throw new GanHacksError(
+      'INVALID_ARGUMENT',
+      `${fn}: wasmPaths must be a folder URL such as '/wasm/' or a map from 'tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm' or 'tfjs-backend-wasm-threaded-simd.wasm' to a URL, got ${show(paths)}.`,
+    );
+  }
+}
+
+/** Refuses a `wasmModule` that is not the tfjs-backend-wasm module. */
+export function checkWasmModule(fn: string, module: unknown): void {
+  const m = module as Partial<TfjsWasmModule> | null;
+  if (m === null || typeof m !== 'object' || typeof m.setWasmPaths !== 'function' || typeof m.setThreadsCount !== 'function' || typeof m.getThreadsCount !== 'function') {
+    throw new GanHacksError(
+      'INVALID_ARGUMENT',
+      `${fn}: wasmModule must be the @tensorflow/tfjs-backend-wasm module (import * as tfjsWasm from '@tensorflow/tfjs-backend-wasm'), got ${show(module)}.`,
+    );
   }
 }

@@ -43,7 +43,7 @@ function nodeModules(): NodeModules | undefined {
  *
  * @returns the number of threads the backend reports.
  */
-export async function initThreadedWasmInNode(threads: number, baseUrl: string): Promise<number> {
+export async function initThreadedWasmInNode(wasmModule: typeof import('@tensorflow/tfjs-backend-wasm'), threads: number, baseUrl: string): Promise<number> {
   const m = nodeModules();
   if (!m) throw new GanHacksError('BACKEND_UNAVAILABLE', `gan-hacks/wasm: threaded WASM in Node needs process.getBuiltinModule (Node >= 20.16), this is Node ${String((globalThis as { process?: { version?: string } }).process?.version)}. Upgrade Node, or pass { threads: 1 }.`);
   const require = m.module.createRequire(baseUrl);
@@ -56,7 +56,6 @@ export async function initThreadedWasmInNode(threads: number, baseUrl: string): 
   // tfjs escapes newlines the same way before it makes its Blob.
   const shim = `\n;(function(){var original=self.onmessage;self.onmessage=function(e){if(e.data&&e.data.cmd==='load'&&typeof e.data.urlOrBlob!=='string'){e.data.urlOrBlob=${JSON.stringify(mainScript)};}return original(e);};})();\n`;
   m.fs.writeFileSync(workerPath, wasmWorkerContents.replace(/\n/g, '\\n') + shim);
-  const wasmModule = (await import('@tensorflow/tfjs-backend-wasm')) as typeof import('@tensorflow/tfjs-backend-wasm');
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
   wasmModule.setThreadsCount(threads);
   const createObjectURL = URL.createObjectURL;

@@ -1,0 +1,14 @@
+/**
+ * gan-hacks/browser: what a web page needs to show and keep a run: a canvas
+ * grid of samples, live learning curves, checkpoints in IndexedDB, and the
+ * bundled MNIST digits loaded from the page's own origin.
+ *
+ * Import it beside the core entry (`gan-hacks`); it touches no file system
+ * and loads vega only when a chart is first drawn.
+ * @module gan-hacks/browser
+ */
+// grid (helper A)
+// canvasGrid (helper A)
+// liveCurves (helper A)
+// mnistFrom (helper A)
+// browserCheckpoint (helper B)
