@@ -95,7 +95,18 @@ export async function initWasmBackend(options?: InitWasmBackendOptions | null, b
   if (opts.wasmPaths !== undefined) checkWasmPaths('initWasmBackend', opts.wasmPaths);
   if (opts.wasmModule !== undefined) checkWasmModule('initWasmBackend', opts.wasmModule);
   const wasm = opts.wasmModule ?? (await loadWasmModule());
-  if (opts.wasmPaths !== undefined) wasm.setWasmPaths(opts.wasmPaths as Record<string, string> | string);
+  if (opts.wasmPaths !== undefined && !tf.engine().registry.wasm) {
+    try {
+      wasm.setWasmPaths(opts.wasmPaths as Record<string, string> | string);
+    } catch (cause) {
+      // tfjs-backend-wasm takes its paths once: after a start (or a failed one) it refuses new ones.
+      throw new GanHacksError(
+        'BACKEND_UNAVAILABLE',
+        `The WASM backend cannot take wasmPaths ${JSON.stringify(opts.wasmPaths)}: ${(cause as Error).message}. tfjs-backend-wasm reads its paths once per page; fix them and reload.`,
+        { cause },
+      );
+    }
+  }
   registerWasmTrainingKernels();
   const threads = opts.threads ?? (isNode() ? 1 : undefined);
   try {
@@ -109,7 +120,8 @@ export async function initWasmBackend(options?: InitWasmBackendOptions | null, b
     }
     if (threads !== undefined) wasm.setThreadsCount(threads);
     if (!(await tf.setBackend('wasm'))) {
-      throw new GanHacksError('BACKEND_UNAVAILABLE', 'The WASM backend failed to start: tf.setBackend("wasm") returned false. Check that the .wasm files are reachable (setWasmPaths in browsers).');
+      const where = opts.wasmPaths === undefined ? 'tfjs looks beside the page\'s script; pass wasmPaths' : `wasmPaths is ${JSON.stringify(opts.wasmPaths)}`;
+      throw new GanHacksError('BACKEND_UNAVAILABLE', `The WASM backend failed to start: tf.setBackend("wasm") returned false. Check that the .wasm files of @tensorflow/tfjs-backend-wasm are served where tfjs asks for them (${where}).`);
     }
     return { backend: 'wasm', threads: wasm.getThreadsCount() };
   } catch (cause) {
