@@ -11,4 +11,4 @@
 // canvasGrid (helper A)
 // liveCurves (helper A)
 // mnistFrom (helper A)
-// browserCheckpoint (helper B)
+export { BrowserCheckpoint, browserCheckpoint, type BrowserCheckpointOptions, type BrowserCheckpointSourceOptions } from './browserCheckpoint.js';
