@@ -22,7 +22,7 @@ export interface UseFastestBackendOptions {
   threads?: number;
   /**
    * Where the page serves tfjs-backend-wasm's `.wasm` files: a folder URL ending
-   * in `/` or a map from file name to URL (see {@link InitWasmBackendOptions.wasmPaths}).
+   * in `/` or a map from file name to URL (as `initWasmBackend` of `gan-hacks/wasm` takes it).
    * @defaultValue tfjs's default (beside the page's script)
    */
   wasmPaths?: WasmPaths;

@@ -13,6 +13,6 @@
  * @module gan-hacks/wasm
  */
 export { registerWasmTrainingKernels, wasmTrainingKernelsRegistered, WASM_TRAINING_KERNELS } from '../backends/wasm/register.js';
-export { initWasmBackend, MAX_WASM_THREADS, type InitWasmBackendOptions, type WasmBackendInfo } from '../backends/wasm/init.js';
+export { initWasmBackend, MAX_WASM_THREADS, type InitWasmBackendOptions, type WasmBackendInfo, type WasmPaths, type TfjsWasmModule } from '../backends/wasm/init.js';
 export { conv2dBackpropFilter } from '../backends/wasm/conv2dBackpropFilter.js';
 export { conv2dBackpropInput } from '../backends/wasm/conv2dBackpropInput.js';
