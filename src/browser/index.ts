@@ -7,7 +7,7 @@
  * and loads vega only when a chart is first drawn.
  * @module gan-hacks/browser
  */
-// grid (helper A)
+export { drawGrid, toRgba, type DrawGridOptions, type RgbaImage, type GridCanvas, type GridContext2D } from './grid.js';
 // canvasGrid (helper A)
 // liveCurves (helper A)
 // mnistFrom (helper A)
