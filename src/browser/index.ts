@@ -8,7 +8,7 @@
  * @module gan-hacks/browser
  */
 export { drawGrid, toRgba, type DrawGridOptions, type RgbaImage, type GridCanvas, type GridContext2D } from './grid.js';
-// canvasGrid (helper A)
+export { CanvasGrid, type CanvasGridOptions } from './canvasGrid.js';
 // liveCurves (helper A)
 // mnistFrom (helper A)
 export { BrowserCheckpoint, browserCheckpoint, type BrowserCheckpointOptions, type BrowserCheckpointSourceOptions } from './browserCheckpoint.js';
