@@ -9,6 +9,6 @@
  */
 export { drawGrid, toRgba, type DrawGridOptions, type RgbaImage, type GridCanvas, type GridContext2D } from './grid.js';
 export { CanvasGrid, type CanvasGridOptions } from './canvasGrid.js';
-// liveCurves (helper A)
+export { LiveCurves, type LiveCurvesOptions, type VegaModule } from './liveCurves.js';
 // mnistFrom (helper A)
 export { BrowserCheckpoint, browserCheckpoint, type BrowserCheckpointOptions, type BrowserCheckpointSourceOptions } from './browserCheckpoint.js';
