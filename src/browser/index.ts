@@ -10,5 +10,13 @@
 export { drawGrid, toRgba, type DrawGridOptions, type RgbaImage, type GridCanvas, type GridContext2D } from './grid.js';
 export { CanvasGrid, type CanvasGridOptions } from './canvasGrid.js';
 export { LiveCurves, type LiveCurvesOptions, type VegaModule } from './liveCurves.js';
-// mnistFrom (helper A)
+export {
+  loadMnistFrom,
+  encodeMnistBinary,
+  decodeMnistBinary,
+  MNIST_BINARY_MAGIC,
+  MNIST_BINARY_VERSION,
+  type LoadMnistFromOptions,
+  type MnistBinary,
+} from './mnistFrom.js';
 export { BrowserCheckpoint, browserCheckpoint, type BrowserCheckpointOptions, type BrowserCheckpointSourceOptions } from './browserCheckpoint.js';

