@@ -90,6 +90,17 @@ describe('sampleLatent (docs/experiments/hacks.md, A8)', () => {
     tf.dispose([a, b]);
     expectCode(() => sampleLatent(4, 0), 'INVALID_ARGUMENT');
     expectCode(() => sampleLatent(0, 4), 'INVALID_ARGUMENT');
+  });
+
+  it('seed 0 is a seed like any other, for both distributions (tfjs reads 0 as "no seed" for normals)', () => {
+    for (const distribution of ['gaussian', 'uniform'] as const) {
+      const draws = [0, 0, 1].map((seed) => sampleLatent(4, 3, { distribution, seed }));
+      const [a, b, c] = draws.map((t) => Array.from(t.dataSync()));
+      expect(a).toEqual(b);
+      expect(a).not.toEqual(c);
+      expect(a.every(Number.isFinite)).toBe(true);
+      tf.dispose(draws);
+    }
     expectCode(() => sampleLatent(4, 4, { distribution: 'cauchy' as never }), 'INVALID_ARGUMENT');
   });
 

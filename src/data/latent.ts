@@ -46,6 +46,16 @@ export function sampleLatent(n: number, dim: number, options?: SampleLatentOptio
   assertOneOf('sampleLatent: distribution', distribution, ['gaussian', 'uniform'] as const);
   assertOptionalSeed('sampleLatent: seed', o.seed);
   return distribution === 'gaussian'
-    ? tf.randomNormal([n, dim], 0, 1, 'float32', o.seed)
+    ? tf.randomNormal([n, dim], 0, 1, 'float32', normalSeed(o.seed))
     : tf.randomUniform([n, dim], -1, 1, 'float32', o.seed);
+}
+
+/**
+ * tfjs's randomNormal takes a seed of 0 for "no seed" (`seed ? seed : Math.random()`), so seed 0, the
+ * default of the sample-grid hooks, would draw a different batch every run. It seeds its stream with
+ * `seed.toString()`; a truthy String object with the text '0' gives the stream seed 0 names, the same
+ * one randomUniform uses for 0.
+ */
+function normalSeed(seed: number | undefined): number | undefined {
+  return seed === 0 ? (Object('0') as number) : seed;
 }
