@@ -119,7 +119,7 @@ export async function initWasmBackend(options?: InitWasmBackendOptions | null, b
       return { backend: 'wasm', threads: await initThreadedWasmInNode(wasm, threads, base ?? import.meta.url) };
     }
     if (threads !== undefined) wasm.setThreadsCount(threads);
-    if (!(await tf.setBackend('wasm'))) {
+    if (!(await startWithCores(threads))) {
       const where = opts.wasmPaths === undefined ? 'tfjs looks beside the page\'s script; pass wasmPaths' : `wasmPaths is ${JSON.stringify(opts.wasmPaths)}`;
       throw new GanHacksError('BACKEND_UNAVAILABLE', `The WASM backend failed to start: tf.setBackend("wasm") returned false. Check that the .wasm files of @tensorflow/tfjs-backend-wasm are served where tfjs asks for them (${where}).`);
     }
@@ -169,5 +169,22 @@ export function checkWasmModule(fn: string, module: unknown): void {
       'INVALID_ARGUMENT',
       `${fn}: wasmModule must be the @tensorflow/tfjs-backend-wasm module (import * as tfjsWasm from '@tensorflow/tfjs-backend-wasm'), got ${show(module)}.`,
     );
+  }
+}
+
+/**
+ * Starts the backend in a page. tfjs-backend-wasm's native code caps its pool at half of
+ * `navigator.hardwareConcurrency` whatever `setThreadsCount` asked (one thread on a two-core
+ * machine), assuming two hyperthreads per core; for that moment the page's navigator reports
+ * `threads × 2` cores, as Node's start does with os.cpus().
+ */
+async function startWithCores(threads: number | undefined): Promise<boolean> {
+  const nav = (globalThis as { navigator?: object }).navigator;
+  if (threads === undefined || threads <= 1 || !nav || Object.prototype.hasOwnProperty.call(nav, 'hardwareConcurrency')) return tf.setBackend('wasm');
+  Object.defineProperty(nav, 'hardwareConcurrency', { value: threads * 2, configurable: true });
+  try {
+    return await tf.setBackend('wasm');
+  } finally {
+    delete (nav as { hardwareConcurrency?: number }).hardwareConcurrency;
   }
 }
