@@ -39,6 +39,24 @@ export function yieldInterval(every: 'auto' | 'never' | number): number | undefi
  */
 export async function yieldIfDue(ms: number | undefined, last: number): Promise<number> {
   if (ms === undefined || Date.now() - last < ms) return last;
-  await new Promise<void>((resolve) => setTimeout(resolve, 0));
+  await nextTurn();
   return Date.now();
+}
+
+/**
+ * One turn of the event loop: a MessageChannel message where there is one (pages, workers), which
+ * lets the page render and handle input before the next iteration like setTimeout(0) does, but is
+ * not clamped (4 ms once timers nest) or throttled (to once a second, then once a minute, in a hidden
+ * tab) as a chain of timers is; a hidden tab keeps training at full speed.
+ */
+function nextTurn(): Promise<void> {
+  if (typeof MessageChannel === 'undefined') return new Promise<void>((resolve) => setTimeout(resolve, 0));
+  return new Promise<void>((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
 }
