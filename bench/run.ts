@@ -45,12 +45,13 @@ const measured = () => ({
     pytorch: runJson('B1 iteration, PyTorch 1 thread', python, ['bench/b1_torch.py', its, '1'], 3600),
   },
   trainerOverhead: runJson('Trainer vs hand-written loop (WASM, 1 thread)', 'npx', [...tsx, 'bench/b1-step.ts', '--backend', 'wasm', '--threads', '1', '--iterations', quick ? '2' : '5', '--mode', 'both'], 3600),
+  browser: runJson('B1 iteration in Chromium (WASM 1 and 2 threads, WebGL) and Node', 'npx', [...tsx, 'bench/browser-b1.ts', '--iterations', quick ? '1' : '5'], 3600),
   gradientPenalty: (() => {
     const ours = runJson('gradient penalty (gan-hacks)', 'npx', [...tsx, 'bench/gp-check.ts'], 600);
     return 'error' in ours ? ours : runJson('gradient penalty (PyTorch)', python, ['bench/gp_torch.py'], 600);
   })(),
 });
-type Results = ReturnType<typeof measured> & { note?: string };
+type Results = Omit<ReturnType<typeof measured>, 'browser'> & { note?: string; browser?: Record<string, unknown> };
 const results: Results = render ? JSON.parse(readFileSync('bench/results.json', 'utf8')) : measured();
 if (noteAt >= 0) results.note = process.argv[noteAt + 1];
 writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
@@ -71,6 +72,45 @@ const kernelRows = ((results.kernels as { rows?: { model: string; layer: string;
   )
   .join('\n');
 const gp = results.gradientPenalty as Record<string, unknown>;
+
+/** The "B1 iteration in Chromium" section, from bench/browser-b1.ts's measurements (absent before it ran). */
+function browserSection(b: Record<string, unknown> | undefined): string {
+  if (!b || 'error' in b) return b ? `## B1 iteration in Chromium
+
+Not measured: ${String(b.error)}
+
+` : '';
+  const sec = (k: string): number => num((b[k] as Record<string, unknown> | undefined)?.secondsPerIteration ?? (b[k] as Record<string, unknown> | undefined)?.trainerSecondsPerIteration);
+  const base = sec('node1');
+  const row = (label: string, k: string): string => {
+    const v = b[k] as Record<string, unknown> | undefined;
+    if (!v || 'error' in v) return `| ${label} | n/a: ${String(v?.error ?? 'not run').replace(/\|/g, '/').slice(0, 160)} | |`;
+    return `| ${label} | ${f(sec(k))} | ${f(sec(k) / base)}x |`;
+  };
+  const isolated = (b.chromiumWasm2 as Record<string, unknown> | undefined)?.crossOriginIsolated;
+  return `## B1 iteration in Chromium
+
+Measured by \`npx tsx bench/browser-b1.ts\` (part of \`npm run bench\`) on ${String(b.date).slice(0, 10)}, in one run: Debian's Chromium ${String(b.chromium)}
+(headless, driven by playwright-core) on the same machine, the page bundled against dist/ and served ${isolated ? 'cross-origin isolated (COOP/COEP), so WASM threads run' : 'without cross-origin isolation'};
+${b.warmup} warm-up and ${b.iterations} timed iterations each (WebGL: half as many), the Trainer as in Node.
+
+| where | backend | seconds / iteration | vs Node WASM, 1 thread |
+|---|---|---|---|
+${[
+  ['Node', 'WASM, 1 thread', 'node1'],
+  ['Node', 'WASM, 2 threads', 'node2'],
+  ['Chromium', 'WASM, 1 thread', 'chromiumWasm1'],
+  ['Chromium', 'WASM, 2 threads', 'chromiumWasm2'],
+  ['Chromium', 'WebGL, software rendering (SwiftShader: no GPU here)', 'chromiumWebgl'],
+]
+  .map(([where, backend, k]) => row(`${where} | ${backend}`, k))
+  .join('\n')}
+
+The WebGL figure is a CPU emulating a GPU; on a machine with a GPU, WebGL (or WebGPU) is the fast
+backend and WASM the fallback. See [browser.md](browser.md) for what a page needs to use each.
+
+`;
+}
 
 const md = `# Performance
 
@@ -97,7 +137,7 @@ the instruction set, plus element-wise work (LeakyReLU gradients, bias-gradient 
 separate passes. Threads help: tfjs's threaded WASM build is off in Node; gan-hacks starts it
 (\`initWasmBackend({ threads })\`, used by \`useFastestBackend()\`).
 
-## Trainer overhead
+${browserSection(results.browser)}## Trainer overhead
 
 Trainer vs a hand-written tfjs loop doing the same three updates and one read of the losses per
 iteration (WASM, 1 thread, alternating rounds, medians): ${f(num(over.trainerSecondsPerIteration), 3)} s vs
