@@ -3,7 +3,9 @@
  * page; WebGL, which Chromium renders in software here: SwiftShader) beside Node's WASM (1 and 2
  * threads), measured in one run. The page is bundled against dist/ (what the packed package ships).
  *
- *   npx tsx bench/browser-b1.ts [--iterations 5] [--warmup 2] [--merge]
+ *   npx tsx bench/browser-b1.ts [--iterations 5] [--warmup 2] [--webgl-iterations 1] [--merge]
+ *
+ * WebGL on SwiftShader takes ~6 minutes per B1 iteration here, so the whole run takes ~15 minutes.
  *
  * Prints one JSON line; `--merge` stores it as `browser` in bench/results.json and re-renders
  * docs/performance.md (bench/run.ts --render). bench/run.ts runs it as part of `npm run bench`.
@@ -15,7 +17,9 @@ import { parseArgs } from 'node:util';
 import { bundlePage, ensureBuilt, launchChromium, openPage, removeDir, ROOT, serve } from '../test/browser/harness.js';
 import type { B1PageRun } from './browser/b1-page.js';
 
-const { values } = parseArgs({ options: { iterations: { type: 'string', default: '5' }, warmup: { type: 'string', default: '2' }, merge: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { iterations: { type: 'string', default: '5' }, warmup: { type: 'string', default: '2' }, 'webgl-iterations': { type: 'string', default: '1' }, merge: { type: 'boolean', default: false } },
+});
 const iterations = Number(values.iterations);
 const warmup = Number(values.warmup);
 const log = (m: string): boolean => process.stderr.write(`browser-b1: ${m}\n`);
@@ -26,11 +30,11 @@ const server = await serve(bundle.dir);
 const browser = await launchChromium();
 const chromiumVersion = browser.version();
 
-async function inChromium(backend: 'wasm' | 'webgl', threads: number | undefined, its = iterations): Promise<B1PageRun | { error: string }> {
+async function inChromium(backend: 'wasm' | 'webgl', threads: number | undefined, its = iterations, warm = warmup): Promise<B1PageRun | { error: string }> {
   log(`Chromium ${backend}${threads ? ` ${threads} thread(s)` : ''}...`);
   const page = await openPage(browser, server.url);
   try {
-    return await page.call('b1' as never, { backend, threads, iterations: its, warmup } as never);
+    return await page.call('b1' as never, { backend, threads, iterations: its, warmup: warm } as never);
   } catch (e) {
     return { error: (e as Error).message.slice(0, 500) };
   } finally {
@@ -58,8 +62,8 @@ const result = {
   chromiumWasm1: await inChromium('wasm', 1),
   node2: inNode(2),
   chromiumWasm2: await inChromium('wasm', 2),
-  // Software WebGL is slow: fewer timed iterations.
-  chromiumWebgl: await inChromium('webgl', undefined, Math.max(1, Math.ceil(iterations / 2))),
+  // Software WebGL takes minutes per iteration: one warm-up (shader compilation) and --webgl-iterations timed.
+  chromiumWebgl: await inChromium('webgl', undefined, Number(values['webgl-iterations']), 1),
 };
 await browser.close();
 await server.close();

@@ -92,7 +92,8 @@ Not measured: ${String(b.error)}
 
 Measured by \`npx tsx bench/browser-b1.ts\` (part of \`npm run bench\`) on ${String(b.date).slice(0, 10)}, in one run: Debian's Chromium ${String(b.chromium)}
 (headless, driven by playwright-core) on the same machine, the page bundled against dist/ and served ${isolated ? 'cross-origin isolated (COOP/COEP), so WASM threads run' : 'without cross-origin isolation'};
-${b.warmup} warm-up and ${b.iterations} timed iterations each (WebGL: half as many), the Trainer as in Node.
+${b.warmup} warm-up and ${b.iterations} timed iterations each (WebGL: 1 warm-up and ${(b.chromiumWebgl as Record<string, unknown> | undefined)?.iterations ?? 1} timed), the Trainer as in Node.
+useFastestBackend's default passes over WebGL when it renders in software, as here, for WASM.
 
 | where | backend | seconds / iteration | vs Node WASM, 1 thread |
 |---|---|---|---|

@@ -18,7 +18,8 @@ export interface B1PageRun {
   perIteration: number[];
 }
 
-async function b1(options: { backend: 'wasm' | 'webgl' | 'cpu'; threads?: number; iterations: number; warmup: number }): Promise<B1PageRun> {
+async function b1(options: { backend: 'wasm' | 'webgl' | 'cpu'; threads?: number; iterations: number; warmup: number; flags?: Record<string, boolean | number> }): Promise<B1PageRun> {
+  for (const [k, v] of Object.entries(options.flags ?? {})) tf.env().set(k, v);
   const choice = await useFastestBackend({ prefer: [options.backend], threads: options.threads, wasmModule: tfjsWasm, wasmPaths: '/wasm/', log: false });
   if (choice.backend !== options.backend) throw new Error(`asked for ${options.backend}, got ${choice.backend}: ${choice.reason}`);
   const real = tf.randomUniform([944, 28, 28, 1], -1, 1, 'float32', 1) as tf.Tensor4D;

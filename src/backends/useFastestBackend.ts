@@ -122,8 +122,15 @@ export async function useFastestBackend(options?: UseFastestBackendOptions | nul
         tried.push('webgpu: this browser has no navigator.gpu');
         continue;
       }
+      const software = name === 'webgl' ? softwareWebgl() : undefined;
+      if (software !== undefined && prefer.slice(prefer.indexOf(name) + 1).includes('wasm')) {
+        // Measured in Chromium on SwiftShader: one B1 iteration takes ~180 times as long as on WASM.
+        tried.push(`webgl renders in software here (${software}): WASM is faster on a CPU`);
+        continue;
+      }
       if (tf.engine().registryFactory[name] && (await tf.setBackend(name).catch(() => false))) {
-        choice = { backend: name, reason: `${name} is registered and started in this browser` };
+        choice = { backend: name, reason: `${name} is registered and started in this browser${software ? ` (rendering in software: ${software})` : ''}` };
+        if (name === 'webgl') choice.reason += fitConvolutionsInTextures();
         break;
       }
       tried.push(tf.engine().registryFactory[name] ? `${name} failed to start` : `${name} not registered (import @tensorflow/tfjs-backend-${name})`);
@@ -156,4 +163,28 @@ export async function useFastestBackend(options?: UseFastestBackendOptions | nul
 function nodeCores(): number {
   const os = (globalThis as { process?: { getBuiltinModule?: (n: string) => { availableParallelism?: () => number; cpus: () => unknown[] } } }).process?.getBuiltinModule?.('node:os');
   return os?.availableParallelism?.() ?? os?.cpus().length ?? 1;
+}
+
+/** The WebGL renderer's name when it is a software rasterizer (SwiftShader, llvmpipe), else undefined. */
+function softwareWebgl(): string | undefined {
+  const doc = (globalThis as { document?: { createElement?: (tag: string) => unknown } }).document;
+  const canvas = doc?.createElement?.('canvas') as HTMLCanvasElement | undefined;
+  const gl = (canvas?.getContext('webgl2') ?? canvas?.getContext('webgl')) as WebGLRenderingContext | null | undefined;
+  if (!gl) return undefined;
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  return /swiftshader|llvmpipe|softpipe|software/i.test(renderer) ? renderer : undefined;
+}
+
+/**
+ * tfjs's WebGL convolutions unroll their input into one matrix texture (im2col); for B1's generator
+ * that is 8870 x 8870 texels, beyond the 8192 that many GPUs (and SwiftShader) allow, and training
+ * fails. Where the limit is below 16384, the direct convolution shader is used instead.
+ */
+function fitConvolutionsInTextures(): string {
+  const max = tf.env().getNumber('WEBGL_MAX_TEXTURE_SIZE');
+  if (!(max < 16384) || !tf.env().getBool('WEBGL_CONV_IM2COL')) return '';
+  tf.env().set('WEBGL_CONV_IM2COL', false);
+  return `; textures up to ${max} px, so convolutions run without im2col (WEBGL_CONV_IM2COL off: the unrolled matrix of a 28x28 DCGAN exceeds that size)`;
 }

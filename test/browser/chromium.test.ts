@@ -161,6 +161,21 @@ describe.skipIf(!installed)('in Chromium', () => {
     });
   });
 
+  it('by default useFastestBackend passes over WebGL rendered in software (SwiftShader here) for WASM, and WebGL chosen explicitly fits its convolutions in 8192-px textures', async () => {
+    await withPage(async (p) => {
+      const choice = await p.call('fastest');
+      console.log(`[browser suite] default order: ${choice.backend}: ${choice.reason}`);
+      expect(choice.backend, choice.reason).toBe('wasm');
+      expect(choice.reason).toMatch(/webgl renders in software here \(.*SwiftShader.*\): WASM is faster/i);
+    });
+    await withPage(async (p) => {
+      const choice = await p.call('useBackend', 'webgl');
+      expect(choice.backend).toBe('webgl');
+      // SwiftShader allows 8192-px textures; B1's im2col matrix needs 8870 (tfjs then throws mid-fit).
+      expect(choice.reason).toMatch(/rendering in software.*textures up to 8192 px.*WEBGL_CONV_IM2COL off/);
+    });
+  });
+
   it('without wasmModule or without wasmPaths, useFastestBackend falls back to cpu and says why (no hang)', async () => {
     for (const missing of ['wasmModule', 'wasmPaths'] as const) {
       await withPage(async (p) => {

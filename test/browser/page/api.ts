@@ -88,6 +88,8 @@ export interface CheckpointRun {
 export interface PageApi {
   /** useFastestBackend({ prefer: [name] }), with wasmModule and wasmPaths ('/wasm/') for 'wasm'. */
   useBackend(name: PageBackend): Promise<BackendReport>;
+  /** useFastestBackend with its default order, given wasmModule and wasmPaths. */
+  fastest(): Promise<BackendReport>;
   /** useFastestBackend({ prefer: ['wasm', 'cpu'] }) missing the module or the paths: where it falls back, and why. */
   wasmFallback(missing: 'wasmModule' | 'wasmPaths'): Promise<BackendReport>;
   trainDcgan(options: DcganRunOptions): Promise<DcganRun>;

@@ -92,6 +92,12 @@ async function useBackend(name: PageBackend): Promise<BackendReport> {
   return report(choice, start);
 }
 
+/** useFastestBackend's default order (webgpu, webgl, wasm, cpu), given what WASM needs in a page. */
+async function fastest(): Promise<BackendReport> {
+  const start = performance.now();
+  return report(await useFastestBackend({ log: false, wasmModule: tfjsWasm, wasmPaths: WASM_PATHS }), start);
+}
+
 async function wasmFallback(missing: 'wasmModule' | 'wasmPaths'): Promise<BackendReport> {
   const start = performance.now();
   const options = missing === 'wasmModule' ? { wasmPaths: WASM_PATHS } : { wasmModule: tfjsWasm };
@@ -270,5 +276,5 @@ async function checkpointResume(k: number): Promise<CheckpointRun> {
   };
 }
 
-const api: PageApi = { useBackend, wasmFallback, trainDcgan, paintDuringFit, hooksInPage, checkpointResume };
+const api: PageApi = { useBackend, fastest, wasmFallback, trainDcgan, paintDuringFit, hooksInPage, checkpointResume };
 (window as unknown as { ganTest: PageApi }).ganTest = api;
