@@ -107,7 +107,7 @@ ${[
   .map(([where, backend, k]) => row(`${where} | ${backend}`, k))
   .join('\n')}
 
-The WebGL figure is a CPU emulating a GPU; on a machine with a GPU, WebGL (or WebGPU) is the fast
+${b.note ? `Note on this run: ${String(b.note)}\n\n` : ''}The WebGL figure is a CPU emulating a GPU; on a machine with a GPU, WebGL (or WebGPU) is the fast
 backend and WASM the fallback. See [browser.md](browser.md) for what a page needs to use each.
 
 `;
