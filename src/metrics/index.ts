@@ -3,9 +3,11 @@ export { kMeans, KMEANS_LIMITS, type KMeansOptions, type KMeansResult } from './
 export { totalVariation, klDivergence, jsDivergence, earthMoverDistance, type Distribution, type EarthMoverOptions } from './distances.js';
 export { meanPairwiseDistance, sampleDiversity, pairwiseSquaredDistances, medianNearestNeighborDistance, nearestNeighborRatio } from './diversity.js';
 export { discriminatorAccuracy, type DiscriminatorAccuracyOptions } from './accuracy.js';
+export { mnistClassifier, type MnistClassifier, type MnistClassifierOptions } from './mnistClassifier/index.js';
 export { FEATURE_METRIC_LIMITS } from './features.js';
 export { frechetDistance } from './frechetDistance.js';
 export { kernelDistance, type KernelDistanceOptions, type KernelDistanceResult } from './kernelDistance.js';
 export { classifierScore, type ClassifierScoreOptions, type ClassifierScoreResult } from './classifierScore.js';
 export { precisionRecall, type PrecisionRecallOptions, type PrecisionRecallResult } from './precisionRecall.js';
 export { densityCoverage, type DensityCoverageOptions, type DensityCoverageResult } from './densityCoverage.js';
+export { mnistFid, mnistKid, mnistScore, type MnistFidOptions, type MnistFidResult, type MnistKidOptions, type MnistKidResult, type MnistScoreOptions, type MnistScoreResult } from './mnistClassifier/scores.js';
