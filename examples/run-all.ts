@@ -23,6 +23,7 @@ const scripts = [
   ['examples/wgan-gp/wgan-gp.ts', '--critic', 'layer'],
   ['examples/survey/mlp-losses.ts'],
   ['examples/fashion-mnist.ts'],
+  ['examples/feature-metrics.ts'],
   ['examples/browser/build.ts'],
 ];
 let failed = 0;

@@ -15,14 +15,14 @@ export type FeatureMetricName = 'fid' | 'kid' | 'precision' | 'recall' | 'densit
 
 const ALL_METRICS: readonly FeatureMetricName[] = ['fid', 'kid', 'precision', 'recall', 'density', 'coverage'];
 
-/** Turns a batch of images into feature vectors [n, d], e.g. `mnistClassifier().features`. */
+/** Turns a batch of images into feature vectors [n, d], e.g. `(await mnistClassifier()).features`. */
 export type FeatureExtractor = (images: tf.Tensor4D) => tf.Tensor2D;
 
 /** Options of {@link FeatureMetrics}. */
 export interface FeatureMetricsOptions {
   /** Real images [n, h, w, c] in the generator's range; their features are computed once, in the constructor. */
   real: tf.Tensor4D;
-  /** The feature network, e.g. `mnistClassifier().features`; every score is only comparable under the same one. */
+  /** The feature network, e.g. `(await mnistClassifier()).features`; every score is only comparable under the same one. */
   features: FeatureExtractor;
   /** Measure every this many iterations. @defaultValue 100 */
   every?: number;
@@ -85,7 +85,7 @@ function featuresInBatches(features: FeatureExtractor, images: (start: number, s
  *
  * @example
  * ```ts
- * const classifier = mnistClassifier();
+ * const classifier = await mnistClassifier();
  * const metrics = new FeatureMetrics({ real: images.slice(0, 500), features: classifier.features, every: 50 });
  * const history = await new Trainer({ ..., hooks: [metrics] }).fit(images, { batchSize: 128, iterations: 300 });
  * history.column('fid'); // NaN except every 50th iteration
@@ -110,7 +110,7 @@ export class FeatureMetrics implements Hook {
     if (o.real === undefined) throw new GanHacksError('INVALID_ARGUMENT', 'FeatureMetrics: pass { real } with a batch of real images [n, h, w, c].');
     assertNumericTensor('FeatureMetrics: real', o.real);
     if (o.features === undefined) {
-      throw new GanHacksError('INVALID_ARGUMENT', 'FeatureMetrics: pass { features }, a function from images to features [n, d], e.g. mnistClassifier().features.');
+      throw new GanHacksError('INVALID_ARGUMENT', 'FeatureMetrics: pass { features }, a function from images to features [n, d], e.g. (await mnistClassifier()).features.');
     }
     assertFunction('FeatureMetrics: features', o.features);
     this.every = o.every ?? 100;
