@@ -56,3 +56,13 @@ export async function expectCodeAsync(fn: () => Promise<unknown>, code: string):
   expect((caught as { name?: string }).name).toBe('GanHacksError');
   expect((caught as { code?: string }).code).toBe(code);
 }
+
+/** The error a promise rejects with; fails the test when it resolves. */
+export async function rejection(promise: Promise<unknown>): Promise<Error & { code?: string; cause?: unknown }> {
+  try {
+    await promise;
+  } catch (e) {
+    return e as Error & { code?: string; cause?: unknown };
+  }
+  throw new Error('expected the promise to reject');
+}

@@ -1,26 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import * as tfjsWasm from '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
+import { recordingModule } from './recordingModule.js';
 import { useFastestBackend } from '../../src/index.js';
 import { expectCodeAsync } from '../helpers.js';
 
 // tfjs-backend-wasm takes its paths once per process: a start from a wrong folder cannot be retried
 // with another (wasmPathsFound.test.ts starts from the right one in its own fork).
-
-/** The real module, recording what gan-hacks asks of it. */
-function recordingModule(calls: string[]): typeof tfjsWasm {
-  return {
-    ...tfjsWasm,
-    setWasmPaths: (paths: string | Record<string, string>, usePlatformFetch?: boolean) => {
-      calls.push(`setWasmPaths ${JSON.stringify(paths)}`);
-      tfjsWasm.setWasmPaths(paths, usePlatformFetch);
-    },
-    setThreadsCount: (n: number) => {
-      calls.push(`setThreadsCount ${n}`);
-      tfjsWasm.setThreadsCount(n);
-    },
-  };
-}
 
 describe('useFastestBackend({ wasmModule, wasmPaths })', () => {
   it('refuses a wasmPaths or wasmModule that cannot be right, before touching a backend', async () => {

@@ -1,27 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
-import * as tfjsWasm from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { recordingModule } from './recordingModule.js';
 import { useFastestBackend } from '../../src/index.js';
 
 // The WASM start from a folder given by wasmPaths and a module given by wasmModule (as a page passes them).
 const realDist = join(dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm')), '..', 'dist') + '/';
-
-/** The real module, recording what gan-hacks asks of it. */
-function recordingModule(calls: string[]): typeof tfjsWasm {
-  return {
-    ...tfjsWasm,
-    setWasmPaths: (paths: string | Record<string, string>, usePlatformFetch?: boolean) => {
-      calls.push(`setWasmPaths ${JSON.stringify(paths)}`);
-      tfjsWasm.setWasmPaths(paths, usePlatformFetch);
-    },
-    setThreadsCount: (n: number) => {
-      calls.push(`setThreadsCount ${n}`);
-      tfjsWasm.setThreadsCount(n);
-    },
-  };
-}
 
 describe('useFastestBackend({ wasmModule, wasmPaths })', () => {
   it('with the folder that holds the binaries, WASM starts from the given module', async () => {

@@ -2,17 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { imageGrid } from 'gan-hacks';
 import { drawGrid, toRgba, type GridCanvas } from 'gan-hacks/browser';
-import { expectCode, expectCodeAsync } from '../helpers.js';
-
-/** The error a promise rejects with; fails the test when it resolves. */
-async function rejection(promise: Promise<unknown>): Promise<Error & { code?: string; cause?: unknown }> {
-  try {
-    await promise;
-  } catch (e) {
-    return e as Error & { code?: string; cause?: unknown };
-  }
-  throw new Error('expected the promise to reject');
-}
+import { expectCode, expectCodeAsync, rejection } from '../helpers.js';
 
 /** A canvas stand-in: records every putImageData call. */
 function fakeCanvas(): GridCanvas & { puts: { image: ImageData; dx: number; dy: number }[]; resizes: number } {

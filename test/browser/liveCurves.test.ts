@@ -6,18 +6,8 @@ import * as vegaLite from 'vega-lite';
 import { describe, expect, it, vi } from 'vitest';
 import { History, Trainer, learningCurvesSpec, type Hook, type IterationRecord, type TrainState } from 'gan-hacks';
 import { LiveCurves, type LiveCurvesOptions, type VegaModule } from 'gan-hacks/browser';
-import { expectCode, expectCodeAsync } from '../helpers.js';
+import { expectCode, expectCodeAsync, rejection } from '../helpers.js';
 import { tinyData, tinyDiscriminator, tinyGenerator } from '../train/tiny.js';
-
-/** The error a promise rejects with; fails the test when it resolves. */
-async function rejection(promise: Promise<unknown>): Promise<Error & { code?: string; cause?: unknown }> {
-  try {
-    await promise;
-  } catch (e) {
-    return e as Error & { code?: string; cause?: unknown };
-  }
-  throw new Error('expected the promise to reject');
-}
 
 /** An object vega never sees in these tests: createView is replaced; only its validation is checked. */
 const element = { nodeType: 1 } as unknown as HTMLElement;

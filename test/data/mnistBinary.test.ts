@@ -7,17 +7,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadMnist, type ImageDataset, type LoadMnistOptions } from 'gan-hacks';
 import { decodeMnistBinary, encodeMnistBinary, loadMnistFrom } from 'gan-hacks/browser';
 import { writeMnistBinary } from 'gan-hacks/node';
-import { expectCode, expectCodeAsync, expectNoLeakAsync } from '../helpers.js';
-
-/** The error a promise rejects with; fails the test when it resolves. */
-async function rejection(promise: Promise<unknown>): Promise<Error & { code?: string; cause?: unknown }> {
-  try {
-    await promise;
-  } catch (e) {
-    return e as Error & { code?: string; cause?: unknown };
-  }
-  throw new Error('expected the promise to reject');
-}
+import { expectCode, expectCodeAsync, expectNoLeakAsync, rejection } from '../helpers.js';
 
 /** A fetch serving one body (a static file server's answer), counting calls. */
 function serve(body: Uint8Array, init: ResponseInit = {}): typeof fetch & { calls: string[] } {
