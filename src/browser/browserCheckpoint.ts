@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { GanHacksError, type GanHacksErrorCode } from '../errors/index.js';
 import type { CheckpointSource, EncodedWeights, TrainerCheckpoint, TrainerStateJSON } from '../train/checkpoint.js';
 import { checkEncoded, checkState } from '../train/checkpoint.js';
-import { checkCheckpoint, nonFinitePart, weightBuffer } from '../train/checkpointChecks.js';
+import { checkCheckpoint, FiniteCheckpoints, nonFinitePart, weightBuffer } from '../train/checkpointChecks.js';
 import type { Hook, TrainState } from '../train/hooks.js';
 import { assertNonNegativeInteger, assertPositiveInteger, optionsObject, show } from '../internal/validate.js';
 
@@ -491,11 +491,12 @@ export class BrowserCheckpoint implements Hook, CheckpointSource {
   private readonly every: number | undefined;
   private readonly factory: IDBFactory;
   private lastIteration: number | undefined;
-  private warned = false;
+  private readonly finite = new FiniteCheckpoints(
+    (iteration, bad) =>
+      `gan-hacks: BrowserCheckpoint did not write iteration ${iteration}: the ${bad.part} holds NaN or infinite values (weight "${bad.weight}"); the latest checkpoint of '${this.run}' stays the last finite one. Further skips in this run are recorded in checkpoint.skipped without a warning.`,
+  );
   /** Iterations written by this hook, oldest first. */
   readonly saved: number[] = [];
-  /** Iterations whose checkpoint was not written because a weight or optimizer value was not finite. */
-  readonly skipped: number[] = [];
 
   constructor(options: BrowserCheckpointOptions) {
     const o = optionsObject('BrowserCheckpoint', options);
@@ -506,6 +507,11 @@ export class BrowserCheckpoint implements Hook, CheckpointSource {
     if (o.every !== undefined) assertPositiveInteger('BrowserCheckpoint: every', o.every);
     this.every = o.every;
     this.factory = indexedDBFactory('BrowserCheckpoint', 'CHECKPOINT_WRITE');
+  }
+
+  /** Iterations whose checkpoint was not written because a weight or optimizer value was not finite. */
+  get skipped(): number[] {
+    return this.finite.skipped;
   }
 
   /**
@@ -570,18 +576,8 @@ export class BrowserCheckpoint implements Hook, CheckpointSource {
   async save(state: TrainState): Promise<number | undefined> {
     const iteration = state.iteration;
     this.lastIteration = iteration;
-    const checkpoint = await state.checkpoint();
-    const bad = nonFinitePart(checkpoint);
-    if (bad) {
-      this.skipped.push(iteration);
-      if (!this.warned) {
-        this.warned = true;
-        console.warn(
-          `gan-hacks: BrowserCheckpoint did not write iteration ${iteration}: the ${bad.part} holds NaN or infinite values (weight "${bad.weight}"); the latest checkpoint of '${this.run}' stays the last finite one. Further skips in this run are recorded in checkpoint.skipped without a warning.`,
-        );
-      }
-      return undefined;
-    }
+    const checkpoint = await this.finite.capture(state);
+    if (!checkpoint) return undefined;
     checkCheckpoint('BrowserCheckpoint', checkpoint, false);
     await this.dropNewer(iteration);
     await writeCheckpointRecord(this.factory, checkpoint, this.run);
@@ -596,7 +592,7 @@ export class BrowserCheckpoint implements Hook, CheckpointSource {
   }
 
   async onTrainBegin(state: TrainState): Promise<void> {
-    this.warned = false;
+    this.finite.newRun();
     this.lastIteration = undefined;
     await this.dropNewer(state.iteration);
     await sweepOrphans(this.factory, this.run).catch(() => undefined);

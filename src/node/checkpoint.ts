@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { GanHacksError } from '../errors/index.js';
 import type { CheckpointSource, EncodedWeights, TrainerCheckpoint, TrainerStateJSON } from '../train/checkpoint.js';
 import { checkEncoded, checkState } from '../train/checkpoint.js';
-import { checkCheckpoint, nonFinitePart, weightBuffer } from '../train/checkpointChecks.js';
+import { checkCheckpoint, FiniteCheckpoints, nonFinitePart, weightBuffer } from '../train/checkpointChecks.js';
 import type { Hook, TrainState } from '../train/hooks.js';
 import { assertPositiveInteger, optionsObject } from '../internal/validate.js';
 import { insideFolder, readModelFiles, writeModelFiles, type FileReader } from './modelIO.js';
@@ -451,15 +451,17 @@ export class Checkpoint implements Hook, CheckpointSource {
   private readonly dir: string;
   private readonly every: number | undefined;
   private lastIteration: number | undefined;
-  private warned = false;
   /** Paths written, oldest first. */
   readonly written: string[] = [];
-  /** Iterations whose checkpoint was not written because a weight or optimizer value was not finite. */
-  readonly skipped: number[] = [];
+  private readonly finite: FiniteCheckpoints;
   /** `abandoned-*` folders this hook moved newer checkpoints into. */
   readonly abandoned: string[] = [];
 
   constructor(options: CheckpointOptions) {
+    this.finite = new FiniteCheckpoints(
+      (iteration, bad) =>
+        `gan-hacks: Checkpoint did not write iteration ${iteration}: the ${bad.part} holds NaN or infinite values (weight "${bad.weight}"); the latest checkpoint in ${this.dir} stays the last finite one. Further skips in this run are recorded in checkpoint.skipped without a warning.`,
+    );
     const o = optionsObject('Checkpoint', options);
     assertPath('Checkpoint', 'dir', o.dir);
     this.dir = o.dir;
@@ -467,6 +469,11 @@ export class Checkpoint implements Hook, CheckpointSource {
     assertPositiveInteger('Checkpoint: keep', this.keep);
     if (o.every !== undefined) assertPositiveInteger('Checkpoint: every', o.every);
     this.every = o.every;
+  }
+
+  /** Iterations whose checkpoint was not written because a weight or optimizer value was not finite. */
+  get skipped(): number[] {
+    return this.finite.skipped;
   }
 
   /** The latest complete checkpoint of the hook's folder (as {@link loadCheckpoint}). */
@@ -499,18 +506,8 @@ export class Checkpoint implements Hook, CheckpointSource {
   async save(state: TrainState): Promise<string | undefined> {
     const iteration = state.iteration;
     this.lastIteration = iteration;
-    const checkpoint = await state.checkpoint();
-    const bad = nonFinitePart(checkpoint);
-    if (bad) {
-      this.skipped.push(iteration);
-      if (!this.warned) {
-        this.warned = true;
-        console.warn(
-          `gan-hacks: Checkpoint did not write iteration ${iteration}: the ${bad.part} holds NaN or infinite values (weight "${bad.weight}"); the latest checkpoint in ${this.dir} stays the last finite one. Further skips in this run are recorded in checkpoint.skipped without a warning.`,
-        );
-      }
-      return undefined;
-    }
+    const checkpoint = await this.finite.capture(state);
+    if (!checkpoint) return undefined;
     checkCheckpoint('Checkpoint', checkpoint, false);
     await this.setAside(iteration);
     const path = await writeInto(checkpoint, this.dir, Number.POSITIVE_INFINITY);
@@ -523,7 +520,7 @@ export class Checkpoint implements Hook, CheckpointSource {
   }
 
   async onTrainBegin(state: TrainState): Promise<void> {
-    this.warned = false;
+    this.finite.newRun();
     this.lastIteration = undefined;
     await this.setAside(state.iteration);
   }

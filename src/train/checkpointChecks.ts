@@ -82,3 +82,37 @@ export function checkCheckpoint(where: string, checkpoint: TrainerCheckpoint, fi
   checkEncoded('discriminator optimizer', checkpoint.optimizers?.discriminator?.specs, checkpoint.optimizers?.discriminator?.data);
   if (checkpoint.regularizers) checkEncoded('regularizer state', checkpoint.regularizers.specs, checkpoint.regularizers.data);
 }
+
+/** What {@link FiniteCheckpoints} names in its warning. */
+export type NonFinitePart = { part: string; weight: string };
+
+/**
+ * Captures a run's checkpoints for a checkpoint hook, skipping those that hold a NaN or infinite
+ * value: the skip is recorded in `skipped`, and the first one of each run is warned about. Shared by
+ * gan-hacks/node's `Checkpoint` and gan-hacks/browser's `BrowserCheckpoint`.
+ */
+export class FiniteCheckpoints {
+  /** Iterations not written because a weight or optimizer value was not finite. */
+  readonly skipped: number[] = [];
+  private warned = false;
+
+  constructor(private readonly warning: (iteration: number, bad: NonFinitePart) => string) {}
+
+  /** A new run begins: its first skip is warned about again. */
+  newRun(): void {
+    this.warned = false;
+  }
+
+  /** The run's checkpoint now, or `undefined` (the iteration recorded in `skipped`) when a value is not finite. */
+  async capture(state: { readonly iteration: number; checkpoint(): Promise<TrainerCheckpoint> }): Promise<TrainerCheckpoint | undefined> {
+    const checkpoint = await state.checkpoint();
+    const bad = nonFinitePart(checkpoint);
+    if (!bad) return checkpoint;
+    this.skipped.push(state.iteration);
+    if (!this.warned) {
+      this.warned = true;
+      console.warn(this.warning(state.iteration, bad));
+    }
+    return undefined;
+  }
+}
