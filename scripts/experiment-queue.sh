@@ -7,7 +7,7 @@
 # only at the end. Every run checkpoints each epoch under runs/checkpoints/, so a queue stopped
 # mid-run resumes it where it was.
 # Usage: [ROWS="b1-stable b3-bn ..."] bash scripts/experiment-queue.sh [plan]   plan: full (default: C, D, E and B3 with batch norm,
-# then B seeds 1-5) | b SEEDS... | cde | c | d-long (the layer-normalised critic for 3,000 iterations;
+# then B seeds 1-5) | b SEEDS... | generators SEEDS... (re-run B rows into runs/rerun/, keeping generators) | cde | c | d-long (the layer-normalised critic for 3,000 iterations;
 # D_ITERATIONS=N ends it at N instead, resuming from the same checkpoints)
 set -u
 THREADS=${THREADS:-2}
@@ -46,9 +46,28 @@ cde_jobs() {
   done
 }
 
+# Re-runs of B rows whose generators were not kept (the feature-space table needs them): same
+# commands and seeds as the committed runs, written under runs/rerun/ so the committed summaries
+# stay as they are; seed-major, so every row has a seed early.
+generator_jobs() {
+  for seed in "$@"; do
+    for exp in $ROWS; do
+      script=$exp; extra=""; id=${exp%%-*}
+      case "$exp" in
+        b3-bn) script=b3-combined-batch; extra="--batch-norm"; id=b3-bn ;;
+        b1-bn) script=b1-stable; extra="--batch-norm"; id=b1-bn ;;
+      esac
+      out=runs/rerun/$id/seed-$seed
+      [ -f "runs/failure-modes/$id/seed-$seed/generator/model.json" ] && continue
+      echo "npx tsx examples/failure-modes/$script.ts --seed $seed --threads $THREADS --grids final $extra --out $out --checkpoints runs/checkpoints/rerun-$id/seed-$seed --save-generator runs/failure-modes/$id/seed-$seed/generator > runs/logs/rerun-$id-seed-$seed.log 2>&1"
+    done
+  done
+}
+
 plan=${1:-full}
 case "$plan" in
   b) shift; jobs=$(b_jobs "$@") ;;
+  generators) shift; jobs=$(generator_jobs "$@") ;;
   cde) jobs=$(cde_jobs) ;;
   c) jobs=$(cde_jobs | grep examples/monitoring) ;;
   d-long)
