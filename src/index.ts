@@ -13,6 +13,7 @@ export * from './data/index.js';
 export * from './labels/index.js';
 export * from './losses/index.js';
 export * from './regularizers/index.js';
+export * from './augmentations/index.js';
 export * from './metrics/index.js';
 export * from './train/index.js';
 export * from './hooks/index.js';

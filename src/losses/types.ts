@@ -51,6 +51,11 @@ export interface DiscriminatorLossInput {
 export interface GeneratorLossInput {
   /** D's outputs on generated samples. */
   fake: tf.Tensor;
+  /**
+   * D's outputs on real samples of the iteration, given when the loss sets
+   * {@link GanLoss.needsRealInGeneratorStep} (relativistic losses).
+   */
+  real?: tf.Tensor;
   /** Targets the generator aims for; defaults to the loss's "real" target. */
   targets?: tf.Tensor;
 }
@@ -116,6 +121,12 @@ export interface GanLoss {
   readonly usesTargets: boolean;
   /** Whether the discriminator loss needs the real and the fake batch in the same step. */
   readonly needsBothBatches: boolean;
+  /**
+   * Whether the generator loss reads D's outputs on real samples too
+   * (relativistic losses): the Trainer then runs D on the iteration's real
+   * batch in G's step and passes it as `real`. @defaultValue false
+   */
+  readonly needsRealInGeneratorStep?: boolean;
   /** Default target of real samples (1 for BCE); used to fill targets when none are given. */
   readonly realTarget: number;
   /** Default target of fake samples (0 for BCE). */

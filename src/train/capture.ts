@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { GanHacksError } from '../errors/index.js';
 import { History } from '../history/index.js';
-import type { Regularizer } from '../regularizers/types.js';
+import type { Regularizer, RegularizerState } from '../regularizers/types.js';
+import type { Augmentation } from '../augmentations/types.js';
+import type { Hook } from './hooks.js';
 import type { RngState, StatefulRng } from '../internal/random.js';
 import type { DataCursor } from './data.js';
 import {
@@ -25,6 +27,8 @@ export interface RunParts {
   generatorOptimizer: tf.Optimizer;
   discriminatorOptimizer: tf.Optimizer;
   regularizers: readonly Regularizer[];
+  augmentations: readonly Augmentation[];
+  hooks: readonly Hook[];
   latentDim: number;
   rngs: { rng: StatefulRng; dataRng: StatefulRng; dropoutRng: StatefulRng };
 }
@@ -36,16 +40,36 @@ export interface RunCounters {
   history: History;
 }
 
-async function encodeRegularizers(regularizers: readonly Regularizer[]): Promise<{ states: RegularizerStateJSON[]; encoded?: EncodedWeights }> {
+/** A part of the run that may keep state across iterations: a regularizer, an augmentation or a hook. */
+interface StatefulPart {
+  readonly name?: string;
+  saveState?(): RegularizerState;
+  loadState?(state: RegularizerState): void;
+}
+
+type PartKind = NonNullable<RegularizerStateJSON['kind']>;
+
+/** The run's parts of one kind, as a checkpoint entry's `kind` names them (absent: a regularizer, as before hooks and augmentations kept state). */
+function partsOf(parts: RunParts, kind: PartKind): readonly StatefulPart[] {
+  return kind === 'augmentation' ? parts.augmentations : kind === 'hook' ? parts.hooks : parts.regularizers;
+}
+
+const KINDS: PartKind[] = ['regularizer', 'augmentation', 'hook'];
+
+/** The saved states of every stateful part, their tensors encoded in one block (the checkpoint's `regularizers` field). */
+async function encodeParts(parts: RunParts): Promise<{ states: RegularizerStateJSON[]; encoded?: EncodedWeights }> {
   const states: RegularizerStateJSON[] = [];
   const named: { name: string; tensor: tf.Tensor }[] = [];
   try {
-    regularizers.forEach((r, index) => {
-      if (!r.saveState) return;
-      const { tensors, values } = r.saveState();
-      states.push({ index, name: r.name, values, tensors: tensors.length });
-      tensors.forEach((tensor, k) => named.push({ name: `regularizer-${index}/${k}`, tensor }));
-    });
+    for (const kind of KINDS) {
+      partsOf(parts, kind).forEach((r, index) => {
+        if (!r.saveState) return;
+        const { tensors, values } = r.saveState();
+        const name = r.name ?? `${kind}-${index}`;
+        states.push({ index, name, values, tensors: tensors.length, ...(kind === 'regularizer' ? {} : { kind }) });
+        tensors.forEach((tensor, k) => named.push({ name: `${kind}-${index}/${k}`, tensor }));
+      });
+    }
     return { states, encoded: named.length > 0 ? await tf.io.encodeWeights(named) : undefined };
   } finally {
     tf.dispose(named.map((n) => n.tensor));
@@ -58,7 +82,7 @@ async function encodeRegularizers(regularizers: readonly Regularizer[]): Promise
  * state. Leaves the tensor count as it was.
  */
 export async function captureCheckpoint(parts: RunParts, counters: RunCounters): Promise<TrainerCheckpoint> {
-  const regularizers = await encodeRegularizers(parts.regularizers);
+  const regularizers = await encodeParts(parts);
   return {
     generator: await modelArtifacts(parts.generator),
     discriminator: await modelArtifacts(parts.discriminator),
@@ -82,18 +106,29 @@ export async function captureCheckpoint(parts: RunParts, counters: RunCounters):
   };
 }
 
-/** Checks the checkpoint's regularizer entries against the run's regularizers. */
-function checkRegularizerStates(parts: RunParts, checkpoint: TrainerCheckpoint): RegularizerStateJSON[] {
+/** Checks the checkpoint's entries of stateful parts (regularizers, augmentations, hooks) against the run's. */
+function checkPartStates(parts: RunParts, checkpoint: TrainerCheckpoint): RegularizerStateJSON[] {
   const entries = checkpoint.state.regularizers ?? [];
   if (!Array.isArray(entries)) throw new GanHacksError('CHECKPOINT_INVALID', 'Trainer.resume: the checkpoint lists its regularizer states in a damaged form.');
   for (const e of entries) {
-    const r = parts.regularizers[e?.index];
-    if (!r || r.name !== e.name || !r.loadState || !Number.isInteger(e.tensors) || e.tensors < 0) {
+    const kind = e?.kind ?? 'regularizer';
+    if (!KINDS.includes(kind)) throw new GanHacksError('CHECKPOINT_INVALID', `Trainer.resume: the checkpoint holds the state of an unknown kind of part (${String(kind)}).`);
+    const list = partsOf(parts, kind);
+    const r = list[e?.index];
+    if (!r || (r.name ?? `${kind}-${e.index}`) !== e.name || !r.loadState || !Number.isInteger(e.tensors) || e.tensors < 0) {
       throw new GanHacksError(
         'CHECKPOINT_INVALID',
-        `Trainer.resume: the checkpoint holds the state of regularizer ${e?.name} (#${e?.index}), but this trainer's regularizers are [${parts.regularizers.map((x) => x.name).join(', ')}]; build the trainer with the regularizers the run was saved with.`,
+        `Trainer.resume: the checkpoint holds the state of ${kind} ${e?.name} (#${e?.index}), but this trainer's ${kind}s are [${list.map((x, i) => x.name ?? `${kind}-${i}`).join(', ')}]; build the trainer with the ${kind}s the run was saved with.`,
       );
     }
+  }
+  // A part that keeps state but has none in the checkpoint would resume from its fresh state: not the run that was saved.
+  for (const kind of KINDS) {
+    partsOf(parts, kind).forEach((r, index) => {
+      if (kind !== 'regularizer' && r.saveState && !entries.some((e) => (e.kind ?? 'regularizer') === kind && e.index === index)) {
+        throw new GanHacksError('CHECKPOINT_INVALID', `Trainer.resume: this trainer's ${kind} ${r.name ?? index} keeps state, but the checkpoint holds none for it; it was saved without that ${kind}.`);
+      }
+    });
   }
   const total = entries.reduce((n, e) => n + e.tensors, 0);
   if (total > 0) {
@@ -145,7 +180,7 @@ export async function restoreCheckpoint(parts: RunParts, checkpoint: TrainerChec
   checkEncoded('discriminator optimizer', dOpt?.specs, dOpt?.data);
   checkOptimizerFits('generator', parts.generatorOptimizer, gOpt);
   checkOptimizerFits('discriminator', parts.discriminatorOptimizer, dOpt);
-  const entries = checkRegularizerStates(parts, checkpoint);
+  const entries = checkPartStates(parts, checkpoint);
   let history: History;
   try {
     history = History.fromJSON(state.history);
@@ -171,7 +206,7 @@ export async function restoreCheckpoint(parts: RunParts, checkpoint: TrainerChec
     for (const e of entries) {
       const tensors = regTensors.slice(next, next + e.tensors);
       next += e.tensors;
-      parts.regularizers[e.index].loadState!({ tensors: tensors.map((t) => t.clone()), values: e.values });
+      partsOf(parts, e.kind ?? 'regularizer')[e.index].loadState!({ tensors: tensors.map((t) => t.clone()), values: e.values });
     }
     parts.generator.setWeights(gWeights);
     parts.discriminator.setWeights(dWeights);

@@ -32,14 +32,18 @@ export interface TrainerStateJSON {
   dataCursor?: DataCursor;
   history: HistoryJSON;
   /**
-   * The saved states of stateful regularizers (by their index in the trainer's
-   * `regularizers`); their tensors are in {@link TrainerCheckpoint.regularizers}, in this order.
+   * The saved states of the run's stateful parts: regularizers (historical
+   * averaging), augmentations (the replay buffer) and hooks (`ema`), each by its
+   * kind and index in the trainer's options; their tensors are in
+   * {@link TrainerCheckpoint.regularizers}, in this order.
    */
   regularizers?: RegularizerStateJSON[];
 }
 
-/** One regularizer's saved numbers and how many of the encoded tensors are its. */
+/** One stateful part's saved numbers and how many of the encoded tensors are its. */
 export interface RegularizerStateJSON {
+  /** What the part is; absent for a regularizer (the only kind before augmentations and hooks kept state). */
+  kind?: 'regularizer' | 'augmentation' | 'hook';
   index: number;
   name: string;
   values: Record<string, number>;
@@ -55,7 +59,7 @@ export interface TrainerCheckpoint {
   generator: tf.io.ModelArtifacts;
   discriminator: tf.io.ModelArtifacts;
   optimizers: { generator: EncodedWeights; discriminator: EncodedWeights };
-  /** Tensors of stateful regularizers (historical averaging's running mean), when any has some. */
+  /** Tensors of the stateful parts (historical averaging's running mean, the replay buffer, ema's averages), when any has some. */
   regularizers?: EncodedWeights;
   state: TrainerStateJSON;
 }

@@ -3,6 +3,7 @@ import type { EpochLogs, History, IterationRecord } from '../history/index.js';
 import type { TrainerCheckpoint } from './checkpoint.js';
 import type { GanLoss } from '../losses/types.js';
 import type { LatentDistribution } from '../data/latent.js';
+import type { RegularizerState } from '../regularizers/types.js';
 
 /** What a hook sees of the run; the same object is passed to every hook call. */
 export interface TrainState {
@@ -99,6 +100,17 @@ export interface Hook {
    * data threw): free what the hook holds; `fit` then rethrows the error.
    */
   onTrainError?(state: TrainState, error: unknown): Awaitable;
+  /**
+   * The state a checkpoint keeps, for hooks whose state shapes the run (the
+   * moving average of `ema`): tensors are copies the receiver owns.
+   * `Trainer.checkpoint` calls it; hooks that only observe leave it out.
+   */
+  saveState?(): RegularizerState;
+  /**
+   * Restores what `saveState` returned (`Trainer.resume` calls it), taking
+   * ownership of the tensors; throws `CHECKPOINT_INVALID` when they do not fit.
+   */
+  loadState?(state: RegularizerState): void;
 }
 
 /** Names of the hook methods, in lifecycle order. */

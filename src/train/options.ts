@@ -3,6 +3,7 @@ import { GanHacksError } from '../errors/index.js';
 import { MinimaxGAN } from '../losses/minimax.js';
 import type { GanLoss } from '../losses/types.js';
 import type { Regularizer } from '../regularizers/types.js';
+import type { Augmentation } from '../augmentations/types.js';
 import type { LatentDistribution } from '../data/latent.js';
 import { assertAtMost, assertOneOf, assertPositiveInteger, LIMITS, optionsObject, show } from '../internal/validate.js';
 import { layersOf } from '../internal/layers.js';
@@ -59,8 +60,14 @@ export interface TrainerOptions {
   discriminatorModeInGeneratorStep?: DiscriminatorMode;
   /** Label smoothing and noise for the discriminator's targets. */
   labels?: LabelHacks;
-  /** Extra loss terms (feature matching, historical averaging). */
+  /** Extra loss terms (feature matching, historical averaging, R1). */
   regularizers?: Regularizer[];
+  /**
+   * Transformations of D's inputs, applied in this order to every batch D
+   * sees, in D's update and in G's (instance noise, DiffAugment, the replay
+   * buffer). @defaultValue []
+   */
+  augmentations?: Augmentation[];
   /** Hooks, called in this order. */
   hooks?: Hook[];
   /**
@@ -112,6 +119,7 @@ export interface ResolvedTrainerOptions {
   discriminatorModeInGeneratorStep: DiscriminatorMode;
   labels: LabelHacks | undefined;
   regularizers: Regularizer[];
+  augmentations: Augmentation[];
   hooks: Hook[];
   /** The optimizers the caller passed; the Trainer makes the missing ones (after validation, so a refusal leaks nothing). */
   optimizers: { generator?: tf.Optimizer; discriminator?: tf.Optimizer };
@@ -214,12 +222,23 @@ function checkRegularizers(value: unknown): Regularizer[] {
   return [...value];
 }
 
+function checkAugmentations(value: unknown): Augmentation[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new GanHacksError('INVALID_ARGUMENT', `${WHERE}: augmentations must be an array, got ${show(value)}.`);
+  value.forEach((a: Partial<Augmentation> | null, i) => {
+    if (!a || typeof a !== 'object' || typeof a.name !== 'string' || typeof a.apply !== 'function') {
+      throw new GanHacksError('INVALID_ARGUMENT', `${WHERE}: augmentations[${i}] is not an Augmentation ({ name, apply() }); build it with instanceNoise(), diffAugment() or replayBuffer().`);
+    }
+  });
+  return [...value];
+}
+
 function checkHooks(value: unknown): Hook[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw new GanHacksError('INVALID_ARGUMENT', `${WHERE}: hooks must be an array, got ${show(value)}.`);
   value.forEach((h: Record<string, unknown> | null, i) => {
     if (!h || typeof h !== 'object') throw new GanHacksError('INVALID_ARGUMENT', `${WHERE}: hooks[${i}] must be an object with hook methods, got ${show(h)}.`);
-    for (const m of HOOK_METHODS) {
+    for (const m of [...HOOK_METHODS, 'saveState', 'loadState'] as const) {
       if (h[m] !== undefined && typeof h[m] !== 'function') {
         throw new GanHacksError('INVALID_ARGUMENT', `${WHERE}: hooks[${i}].${m} must be a function, got ${show(h[m])}.`);
       }
@@ -308,6 +327,7 @@ export function resolveTrainerOptions(options: TrainerOptions): ResolvedTrainerO
     discriminatorModeInGeneratorStep,
     labels,
     regularizers: checkRegularizers(options.regularizers),
+    augmentations: checkAugmentations(options.augmentations),
     hooks: checkHooks(options.hooks),
     optimizers: checkOptimizers(options.optimizers ?? null),
     seed,

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { GanHacksError } from '../errors/index.js';
 import type { GanLoss } from '../losses/types.js';
 import type { Regularizer } from '../regularizers/types.js';
+import type { Augmentation, AugmentedBatch, AugmentedStep } from '../augmentations/types.js';
 import { assertAtMost, assertPositiveInteger, LIMITS } from '../internal/validate.js';
 import { createStatefulRng, nextSeed, type StatefulRng } from '../internal/random.js';
 import { sampleLatent, type LatentDistribution } from '../data/latent.js';
@@ -47,6 +48,7 @@ export class Trainer {
   readonly discriminatorModeInGeneratorStep: DiscriminatorMode;
   readonly labels: LabelHacks | undefined;
   readonly regularizers: readonly Regularizer[];
+  readonly augmentations: readonly Augmentation[];
   readonly hooks: readonly Hook[];
   readonly generatorOptimizer: tf.Optimizer;
   readonly discriminatorOptimizer: tf.Optimizer;
@@ -67,6 +69,7 @@ export class Trainer {
     ({ generator: this.generator, discriminator: this.discriminator, loss: this.loss, latentDim: this.latentDim } = o);
     ({ latentDistribution: this.latentDistribution, discriminatorStep: this.discriminatorStep, discriminatorSteps: this.discriminatorSteps } = o);
     ({ discriminatorModeInGeneratorStep: this.discriminatorModeInGeneratorStep, labels: this.labels, regularizers: this.regularizers, hooks: this.hooks } = o);
+    this.augmentations = o.augmentations;
     this.hookList = new HookList(this.hooks);
     // Made only after every check passed: Adam allocates its β products on construction.
     this.generatorOptimizer = o.optimizers.generator ?? dcganAdam();
@@ -128,13 +131,22 @@ export class Trainer {
     return discriminatorTargets(this.loss, [n, ...(this.discriminator.outputs[0].shape.slice(1) as number[])], kind, this.labels, () => this.seed());
   }
 
+  /** `images` as D sees them after every augmentation (inside the update's tape). */
+  private augmented(images: tf.Tensor, batch: AugmentedBatch, step: AugmentedStep): tf.Tensor {
+    let x = images;
+    for (const a of this.augmentations) x = a.apply(x, { batch, step, iteration: this.iterationCount, seed: this.seed() });
+    return x;
+  }
+
   private regularized(target: 'generator' | 'discriminator', batch: Batch): RegularizedUpdate {
     return { target, generator: this.generator, discriminator: this.discriminator, ...batch };
   }
 
-  private discriminatorUpdate(logs: IterationLogs, batch: Batch, targets: { real?: tf.Tensor; fake?: tf.Tensor }): void {
-    const { real, fake } = batch;
+  private discriminatorUpdate(logs: IterationLogs, given: Batch, targets: { real?: tf.Tensor; fake?: tf.Tensor }): void {
     const total = optimizerStep(this.discriminatorOptimizer, this.discriminator, () => {
+      const real = given.real && this.augmented(given.real, 'real', 'discriminator');
+      const fake = given.fake && this.augmented(given.fake, 'fake', 'discriminator');
+      const batch = { real, fake };
       const apply = (x: tf.Tensor): tf.Tensor => this.discriminator.apply(x, { training: true }) as tf.Tensor;
       // Stacked batches go through D in one pass, as a combined step does: batch norm sees both mixed.
       const [realOut, fakeOut] = real && fake ? tf.split(apply(tf.concat([real, fake])), [real.shape[0], fake.shape[0]]) : [real && apply(real), fake && apply(fake)];
@@ -151,15 +163,19 @@ export class Trainer {
     });
     logs.add('dLoss', total);
     this.loss.afterDiscriminatorUpdate?.(this.discriminator);
-    afterRegularizedUpdate(this.regularizers, this.regularized('discriminator', batch));
+    // The augmented batches lived inside the tape (tfjs freed them with its forward pass): after the update the regularizers see the batch as given.
+    afterRegularizedUpdate(this.regularizers, this.regularized('discriminator', given));
   }
 
   private generatorUpdate(logs: IterationLogs, n: number, lastReal: tf.Tensor): void {
     const replaced = this.regularizers.some((r) => r.target === 'generator' && r.replacesLoss);
     const total = optimizerStep(this.generatorOptimizer, this.generator, () => {
       const fake = this.generator.apply(this.latent(n), { training: true }) as tf.Tensor;
-      const out = this.discriminator.apply(fake, { training: this.discriminatorModeInGeneratorStep === 'training' }) as tf.Tensor;
-      const terms = this.loss.generatorLoss({ fake: out });
+      const training = this.discriminatorModeInGeneratorStep === 'training';
+      const out = this.discriminator.apply(this.augmented(fake, 'fake', 'generator'), { training }) as tf.Tensor;
+      // Relativistic losses compare G's samples with real ones in G's step too.
+      const realOut = this.loss.needsRealInGeneratorStep ? (this.discriminator.apply(this.augmented(lastReal, 'real', 'generator'), { training }) as tf.Tensor) : undefined;
+      const terms = this.loss.generatorLoss({ fake: out, real: realOut });
       logs.add('gLoss', terms.total);
       logs.addAll({ ...terms.terms, ...terms.metrics });
       const parts = [...(replaced ? [] : [terms.total]), ...regularizerPenalties(this.regularizers, this.regularized('generator', { real: lastReal, fake }), logs)];
@@ -294,6 +310,7 @@ export class Trainer {
   dispose(): void {
     if (this.running) throw new GanHacksError('TRAINING_STATE', 'Trainer.dispose: await fit() first.');
     for (const r of this.regularizers) r.dispose?.();
+    for (const a of this.augmentations) a.dispose?.();
     for (const o of this.ownOptimizers.splice(0)) o.dispose();
   }
 }

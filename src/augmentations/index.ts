@@ -1,0 +1,1 @@
+export type { Augmentation, AugmentationContext, AugmentedBatch, AugmentedStep } from './types.js';
