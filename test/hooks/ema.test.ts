@@ -8,8 +8,13 @@ const weightsOf = (model: tf.LayersModel): number[][] => model.weights.map((w) =
 /** Records G's weights after every generator step (register after the ema hook). */
 function recorder(): Hook & { initial: number[][]; steps: number[][][] } {
   const steps: number[][][] = [];
-  const r = { initial: [] as number[][], steps, onTrainBegin: (state) => void (r.initial = weightsOf(state.generator)), onGeneratorStep: (state) => void steps.push(weightsOf(state.generator)) };
-  return r as Hook & { initial: number[][]; steps: number[][][] };
+  const r: Hook & { initial: number[][]; steps: number[][][] } = {
+    initial: [],
+    steps,
+    onTrainBegin: (state) => void (r.initial = weightsOf(state.generator)),
+    onGeneratorStep: (state) => void steps.push(weightsOf(state.generator)),
+  };
+  return r;
 }
 
 function trainer(hooks: Hook[], seed = 4): Trainer {
