@@ -30,3 +30,12 @@ export {
 } from './monitoring.js';
 export { mlpGenerator, mlpDiscriminator, type MlpGeneratorArgs, type MlpDiscriminatorArgs } from './mlp.js';
 export { modelSummary, type ModelSummary } from './summary.js';
+export {
+  spectralNormalization,
+  SpectralNormalization,
+  MAX_POWER_ITERATIONS,
+  type SpectralNormalizationOptions,
+} from './spectralNormalization.js';
+export { minibatchStddev, MinibatchStddev, type MinibatchStddevOptions } from './minibatchStddev.js';
+export { minibatchDiscrimination, MinibatchDiscrimination, type MinibatchDiscriminationOptions } from './minibatchDiscrimination.js';
+export { registerGanHacksLayers } from './registerLayers.js';
