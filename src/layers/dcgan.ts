@@ -23,6 +23,17 @@ export interface DcganGeneratorArgs {
   blocks?: number;
   /** Square kernel size of every transposed convolution. @defaultValue 5 */
   kernelSize?: number;
+  /**
+   * Dropout rate after each hidden transposed convolution's activation (soumith/ganhacks tip 17,
+   * "use dropouts in G"; Isola et al. 2017, pix2pix); in [0, 1), 0 adds no layer. tfjs's
+   * Dropout acts only in training calls (`apply(z, { training: true })`, as the Trainer makes
+   * them), not in `predict`; ganhacks and pix2pix keep it at test time, which
+   * `g.apply(z, { training: true })` gives (batch norm then also uses batch statistics).
+   * The masks do not come from `seed`: a Trainer with a `seed` draws them from its own stream
+   * (a tfjs Dropout with a fixed seed would repeat one mask every call).
+   * @defaultValue 0
+   */
+  dropout?: number;
   /** Seed for reproducible initial weights. */
   seed?: number;
   /** Model name. @defaultValue 'dcgan_generator' */
@@ -35,7 +46,8 @@ export interface DcganGeneratorArgs {
  * per block (filters halve) Conv2DTranspose(s2) → BN → LeakyReLU → Conv2DTranspose(s1, tanh).
  *
  * With `latentDim: 20, outputShape: [28, 28, 1]` it has the source's 817,824
- * parameters, 804,832 of them trainable.
+ * parameters, 804,832 of them trainable. `dropout` adds a Dropout layer after each hidden
+ * block's LeakyReLU (blocks + 1 layers, no parameters).
  *
  * @example
  * ```ts
@@ -44,18 +56,21 @@ export interface DcganGeneratorArgs {
  * ```
  * @throws GanHacksError `INVALID_SHAPE` when the output size does not divide by 2^blocks;
  * `INVALID_ARGUMENT` for sizes that are not positive integers; `INVALID_RANGE` above the caps
- * of `LAYER_LIMITS` (65,536 for latentDim and filters, kernel 64, 13 blocks, 2^27 weights a layer).
+ * of `LAYER_LIMITS` (65,536 for latentDim and filters, kernel 64, 13 blocks, 2^27 weights a layer)
+ * or a dropout outside [0, 1).
  */
 export function dcganGenerator(args: DcganGeneratorArgs): tf.Sequential {
   args = optionsObject('dcganGenerator', args) as DcganGeneratorArgs;
   const filters = args.filters ?? 128;
   const blocks = args.blocks ?? 2;
   const kernelSize = args.kernelSize ?? 5;
+  const dropout = args.dropout ?? 0;
   assertCount('dcganGenerator: latentDim', args.latentDim, LAYER_LIMITS.units);
   assertCount('dcganGenerator: filters', filters, LAYER_LIMITS.units);
   assertNonNegativeInteger('dcganGenerator: blocks', blocks);
   assertAtMost('dcganGenerator: blocks', blocks, MAX_BLOCKS);
   assertCount('dcganGenerator: kernelSize', kernelSize, LAYER_LIMITS.kernelSize);
+  assertDropoutRate('dcganGenerator: dropout', dropout);
   assertOptionalSeed('dcganGenerator: seed', args.seed);
   assertOptionalName('dcganGenerator: name', args.name);
   assertImageShape('dcganGenerator: outputShape', args.outputShape);
@@ -88,12 +103,14 @@ export function dcganGenerator(args: DcganGeneratorArgs): tf.Sequential {
   model.add(tf.layers.conv2dTranspose({ filters, kernelSize, strides: 1, padding: 'same', useBias: false, kernelInitializer: init }));
   model.add(batchNorm());
   model.add(leakyReLU());
+  if (dropout > 0) model.add(tf.layers.dropout({ rate: dropout }));
   let nf = filters;
   for (let i = 0; i < blocks; i++) {
     nf /= 2;
     model.add(tf.layers.conv2dTranspose({ filters: nf, kernelSize, strides: 2, padding: 'same', useBias: false, kernelInitializer: init }));
     model.add(batchNorm());
     model.add(leakyReLU());
+    if (dropout > 0) model.add(tf.layers.dropout({ rate: dropout }));
   }
   model.add(
     tf.layers.conv2dTranspose({ filters: c, kernelSize, strides: 1, padding: 'same', useBias: false, activation: 'tanh', kernelInitializer: init }),
@@ -124,6 +141,14 @@ export interface DcganDiscriminatorArgs {
   seed?: number;
   /** Model name. @defaultValue 'dcgan_discriminator' */
   name?: string;
+}
+
+/** A dropout rate in [0, 1): a rate of 1 would drop every activation. */
+export function assertDropoutRate(name: string, rate: number): void {
+  assertInRange(name, rate, 0, 1);
+  if (rate === 1) {
+    throw new GanHacksError('INVALID_RANGE', `${name} must lie in [0, 1), got ${show(rate)}; a rate of 1 drops every activation.`);
+  }
 }
 
 function normalizationLayer(kind: Normalization): tf.layers.Layer | undefined {
@@ -162,10 +187,7 @@ export function dcganDiscriminator(args: DcganDiscriminatorArgs): tf.Sequential 
   assertNonNegativeInteger('dcganDiscriminator: blocks', blocks);
   assertAtMost('dcganDiscriminator: blocks', blocks, MAX_BLOCKS);
   assertCount('dcganDiscriminator: kernelSize', kernelSize, LAYER_LIMITS.kernelSize);
-  assertInRange('dcganDiscriminator: dropout', dropout, 0, 1);
-  if (dropout === 1) {
-    throw new GanHacksError('INVALID_RANGE', `dcganDiscriminator: dropout must lie in [0, 1), got ${show(dropout)}; a rate of 1 drops every activation.`);
-  }
+  assertDropoutRate('dcganDiscriminator: dropout', dropout);
   assertOneOf('dcganDiscriminator: normalization', normalization, ['batch', 'layer', 'none'] as const);
   assertOptionalSeed('dcganDiscriminator: seed', args.seed);
   assertOptionalName('dcganDiscriminator: name', args.name);

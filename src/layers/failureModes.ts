@@ -8,6 +8,17 @@ export interface FailureModesGeneratorArgs {
   latentDim?: number;
   /** Batch norm after each transposed convolution (an earlier revision of the source). @defaultValue false */
   batchNorm?: boolean;
+  /**
+   * Dropout rate after each of the two upsampling blocks' activations (soumith/ganhacks tip 17,
+   * "use dropouts in G"; Isola et al. 2017, pix2pix); in [0, 1), 0 adds no layer. tfjs's
+   * Dropout acts only in training calls (`apply(z, { training: true })`, as the Trainer makes
+   * them), not in `predict`; ganhacks and pix2pix keep it at test time, which
+   * `g.apply(z, { training: true })` gives. The masks do not come from `seed`: a Trainer with a
+   * `seed` draws them from its own stream (a tfjs Dropout with a fixed seed would repeat one
+   * mask every call).
+   * @defaultValue 0
+   */
+  dropout?: number;
   /** Seed for reproducible initial weights. */
   seed?: number;
 }
@@ -15,14 +26,17 @@ export interface FailureModesGeneratorArgs {
 /**
  * The generator of "How to Identify and Diagnose GAN Failure Modes" (Brownlee 2019; docs/experiments/failure-modes.md): Dense(128·7·7) → LeakyReLU →
  * Reshape(7,7,128) → 2 × [Conv2DTranspose(128, 4×4, s2, same) → LeakyReLU] →
- * Conv2D(1, 7×7, same, tanh). Output 28×28×1 in [-1, 1].
+ * Conv2D(1, 7×7, same, tanh). Output 28×28×1 in [-1, 1]. `dropout` adds a Dropout layer
+ * after each block's LeakyReLU (two layers, no parameters).
  *
  * @example
  * ```ts
  * const g = failureModesGenerator({ latentDim: 1 }); // B2: mode collapse
+ * const remedy = failureModesGenerator({ latentDim: 1, dropout: 0.5 }); // ganhacks tip 17
  * ```
  * @throws GanHacksError `INVALID_ARGUMENT` for a latentDim that is not a positive integer,
- * a non-boolean batchNorm or a non-finite seed; `INVALID_RANGE` for a latentDim above 65,536.
+ * a non-boolean batchNorm, a non-number dropout or a non-finite seed; `INVALID_RANGE` for a
+ * latentDim above 65,536 or a dropout outside [0, 1).
  */
 export function failureModesGenerator(args?: FailureModesGeneratorArgs | null): tf.Sequential {
   const o = optionsObject('failureModesGenerator', args);
@@ -30,6 +44,7 @@ export function failureModesGenerator(args?: FailureModesGeneratorArgs | null): 
     latentDim: o.latentDim ?? 50,
     outputKernelSize: 7,
     batchNorm: o.batchNorm ?? false,
+    dropout: o.dropout ?? 0,
     seed: o.seed,
     name: 'failure_modes_generator',
     caller: 'failureModesGenerator',

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { dcganNormal } from '../initializers/dcganNormal.js';
 import { assertBoolean } from '../internal/validate.js';
 import { batchNorm, leakyReLU, stridedDownsample, stridedUpsample } from './blocks.js';
+import { assertDropoutRate } from './dcgan.js';
 import { LAYER_LIMITS, assertCount, assertImageShape, assertOptionalSeed, assertWeightCount } from './limits.js';
 
 /**
@@ -12,6 +13,8 @@ export interface SmallGeneratorSpec {
   latentDim: number;
   outputKernelSize: number;
   batchNorm: boolean;
+  /** Dropout rate after each upsampling block's activation; 0 (or absent) adds no layer. */
+  dropout?: number;
   seed?: number;
   name: string;
   /** The public builder, named in error messages. */
@@ -21,6 +24,8 @@ export interface SmallGeneratorSpec {
 export function smallGenerator(spec: SmallGeneratorSpec): tf.Sequential {
   assertCount(`${spec.caller}: latentDim`, spec.latentDim, LAYER_LIMITS.units, 'The source uses 50 (B) or 128 (C); 1 or 2 provoke mode collapse.');
   assertBoolean(`${spec.caller}: batchNorm`, spec.batchNorm);
+  const dropout = spec.dropout ?? 0;
+  assertDropoutRate(`${spec.caller}: dropout`, dropout);
   assertOptionalSeed(`${spec.caller}: seed`, spec.seed);
   const init = dcganNormal({ seed: spec.seed });
   const model = tf.sequential({ name: spec.name });
@@ -31,6 +36,7 @@ export function smallGenerator(spec: SmallGeneratorSpec): tf.Sequential {
     model.add(stridedUpsample({ filters: 128, kernelSize: 4, kernelInitializer: init }));
     if (spec.batchNorm) model.add(batchNorm());
     model.add(leakyReLU());
+    if (dropout > 0) model.add(tf.layers.dropout({ rate: dropout }));
   }
   model.add(
     tf.layers.conv2d({ filters: 1, kernelSize: spec.outputKernelSize, padding: 'same', activation: 'tanh', kernelInitializer: init }),
