@@ -16,3 +16,4 @@ export { WGAN, wassersteinCriticLoss, type WGANOptions } from './wgan.js';
 export { WGANGP, containsBatchNorm, type WGANGPOptions } from './wgangp.js';
 export { gradientPenalty, type GradientPenaltyOptions, type Critic } from './gradientPenalty.js';
 export { enableSecondOrderGradients } from './secondOrder.js';
+export { RelativisticGAN } from './relativistic.js';
