@@ -93,7 +93,7 @@ export class CanvasGrid implements Hook {
   private async draw(state: TrainState): Promise<void> {
     this.latent ??= tf.keep(sampleLatent(this.size * this.size, state.latentDim, { distribution: this.distribution ?? state.latentDistribution, seed: this.seed }));
     const latent = this.latent;
-    const images = tf.tidy(() => state.generator.apply(latent, { training: false }) as tf.Tensor);
+    const images = state.sample(latent);
     try {
       await drawGrid(this.canvas, images, { ...this.grid, columns: this.size });
     } finally {

@@ -100,7 +100,7 @@ export class DiversityProbe implements Hook {
 
   onIterationEnd(state: TrainState, logs: IterationRecord): void {
     if (logs.iteration % this.every !== 0 || !this.latent) return;
-    const fake = tf.tidy(() => state.generator.apply(this.latent!, { training: false }) as tf.Tensor);
+    const fake = state.sample(this.latent!);
     try {
       logs.diversity = meanPairwiseDistance(fake) / this.realDistance;
       logs.nearestNeighborRatio = medianNearestNeighborDistance(fake) / this.realNeighbor;

@@ -150,7 +150,7 @@ export class FeatureMetrics implements Hook {
   measure(state: TrainState): Partial<Record<FeatureMetricName, number>> {
     if (!this.realFeatures) throw new GanHacksError('TRAINING_STATE', 'FeatureMetrics: this hook was disposed; make a new one.');
     const latent = this.latent ?? sampleLatent(this.samples, state.latentDim, { distribution: this.options.latentDistribution ?? state.latentDistribution, seed: this.options.seed ?? 0 });
-    const generate = (start: number, size: number): tf.Tensor4D => tf.tidy(() => state.generator.apply(latent.slice(start, size), { training: false }) as tf.Tensor4D);
+    const generate = (start: number, size: number): tf.Tensor4D => tf.tidy(() => state.sample(latent.slice(start, size)) as tf.Tensor4D);
     const fake = featuresInBatches(this.options.features, generate, this.samples, this.batchSize);
     const out: Partial<Record<FeatureMetricName, number>> = {};
     try {

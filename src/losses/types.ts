@@ -45,6 +45,14 @@ export interface DiscriminatorLossInput {
   realTargets?: tf.Tensor;
   /** Targets for the fake outputs; defaults to the loss's own. */
   fakeTargets?: tf.Tensor;
+  /** Class labels of the real samples (int32 [n]), in a class-conditional run. */
+  realLabels?: tf.Tensor1D;
+  /** Class labels the fakes were generated for (int32 [n]), in a class-conditional run. */
+  fakeLabels?: tf.Tensor1D;
+  /** D's class logits on the real samples ([n, classes]), when D has an auxiliary classifier. */
+  realClassLogits?: tf.Tensor;
+  /** D's class logits on the fakes, when D has an auxiliary classifier. */
+  fakeClassLogits?: tf.Tensor;
 }
 
 /** Inputs of {@link GanLoss.generatorLoss}. */
@@ -56,6 +64,10 @@ export interface GeneratorLossInput {
    * {@link GanLoss.needsRealInGeneratorStep} (relativistic losses).
    */
   real?: tf.Tensor;
+  /** Class labels the fakes were generated for, in a class-conditional run. */
+  fakeLabels?: tf.Tensor1D;
+  /** D's class logits on the fakes, when D has an auxiliary classifier. */
+  fakeClassLogits?: tf.Tensor;
   /** Targets the generator aims for; defaults to the loss's "real" target. */
   targets?: tf.Tensor;
 }
@@ -127,6 +139,12 @@ export interface GanLoss {
    * batch in G's step and passes it as `real`. @defaultValue false
    */
   readonly needsRealInGeneratorStep?: boolean;
+  /**
+   * Whether the loss trains an auxiliary classifier (ACGAN): the
+   * discriminator then has a second output, class logits, and the Trainer
+   * passes them with the labels. @defaultValue false
+   */
+  readonly usesClassOutputs?: boolean;
   /** Default target of real samples (1 for BCE); used to fill targets when none are given. */
   readonly realTarget: number;
   /** Default target of fake samples (0 for BCE). */

@@ -70,7 +70,7 @@ export class SampleGrid implements Hook {
 
   async write(state: TrainState, epoch: number): Promise<string> {
     this.latent ??= tf.keep(sampleLatent(this.size * this.size, state.latentDim, { distribution: this.options.latentDistribution ?? state.latentDistribution, seed: this.options.seed ?? 0 }));
-    const images = tf.tidy(() => state.generator.apply(this.latent!, { training: false }) as tf.Tensor);
+    const images = state.sample(this.latent!);
     const raster = imageGrid(images, { ...this.options.grid, columns: this.size });
     images.dispose();
     const name = this.options.fileName?.(epoch, state.iteration) ?? `epoch-${String(epoch).padStart(3, '0')}.png`;

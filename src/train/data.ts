@@ -4,8 +4,25 @@ import type { Rng } from '../internal/random.js';
 import { show } from '../internal/validate.js';
 import { finalActivation, showShape } from './options.js';
 
-/** Real data for `Trainer.fit`: one tensor of all images, a tf.data.Dataset of batches, or any (async) iterable of batches. */
-export type TrainingData = tf.Tensor | tf.data.Dataset<tf.Tensor> | AsyncIterable<tf.Tensor> | Iterable<tf.Tensor>;
+/** Images with one class label each, for class-conditional training. */
+export interface LabelledImages {
+  /** [n, h, w, c] float32, as for unconditional training. */
+  images: tf.Tensor;
+  /** [n] int32 class indices in [0, classes). */
+  labels: tf.Tensor1D;
+}
+
+/**
+ * Real data for `Trainer.fit`: one tensor of all images, a tf.data.Dataset of batches, or any (async)
+ * iterable of batches; for a class-conditional run, `{ images, labels }` in memory.
+ */
+export type TrainingData = tf.Tensor | LabelledImages | tf.data.Dataset<tf.Tensor> | AsyncIterable<tf.Tensor> | Iterable<tf.Tensor>;
+
+/** A batch of real samples, with their labels in a class-conditional run. */
+export interface RealBatch {
+  images: tf.Tensor;
+  labels?: tf.Tensor1D;
+}
 
 /** Where the tensor source stands, so a resumed run draws the same batches. */
 export interface DataCursor {
@@ -19,8 +36,8 @@ export interface DataCursor {
 export interface BatchSource {
   /** Samples per pass, when known. */
   readonly size: number | undefined;
-  /** The next real batch of `n` samples (a new tensor owned by the caller). */
-  next(n: number): Promise<tf.Tensor>;
+  /** The next real batch of `n` samples (new tensors owned by the caller). */
+  next(n: number): Promise<RealBatch>;
   cursor(): DataCursor | undefined;
   restore(cursor: DataCursor): void;
 }
@@ -33,6 +50,7 @@ export class TensorBatchSource implements BatchSource {
   constructor(
     private readonly images: tf.Tensor,
     private readonly rng: Rng,
+    private readonly labels?: tf.Tensor1D,
   ) {}
 
   get size(): number {
@@ -50,7 +68,7 @@ export class TensorBatchSource implements BatchSource {
     this.position = 0;
   }
 
-  async next(n: number): Promise<tf.Tensor> {
+  async next(n: number): Promise<RealBatch> {
     const picked: number[] = [];
     while (picked.length < n) {
       if (this.position >= this.order.length) this.shuffle();
@@ -58,7 +76,10 @@ export class TensorBatchSource implements BatchSource {
       picked.push(...this.order.slice(this.position, this.position + take));
       this.position += take;
     }
-    return tf.tidy(() => tf.gather(this.images, tf.tensor1d(picked, 'int32')));
+    return tf.tidy(() => {
+      const indices = tf.tensor1d(picked, 'int32');
+      return { images: tf.gather(this.images, indices), ...(this.labels ? { labels: tf.gather(this.labels, indices) } : {}) };
+    });
   }
 
   cursor(): DataCursor {
@@ -93,7 +114,7 @@ export class IterableBatchSource implements BatchSource {
     return (this.data as Iterable<tf.Tensor>)[Symbol.iterator]();
   }
 
-  async next(n: number): Promise<tf.Tensor> {
+  async next(n: number): Promise<RealBatch> {
     this.iterator ??= await this.open();
     let result = await this.iterator.next();
     if (result.done) {
@@ -121,7 +142,7 @@ export class IterableBatchSource implements BatchSource {
     const out = batch.shape[0] === n ? batch.clone() : batch.slice(0, n);
     // Dataset elements are ours to free; tensors of a user's iterable stay the user's.
     if (this.data instanceof tf.data.Dataset) batch.dispose();
-    return out;
+    return { images: out };
   }
 
   cursor(): undefined {
@@ -171,8 +192,40 @@ export async function checkImageTensor(data: tf.Tensor, generator: tf.LayersMode
   }
 }
 
-/** The batch source for `fit`'s data, after checking it (an image tensor is read once for its range). */
-export async function createBatchSource(data: TrainingData, generator: tf.LayersModel, sampleShape: readonly number[], rng: Rng): Promise<BatchSource> {
+function isLabelled(data: unknown): data is LabelledImages {
+  return data !== null && typeof data === 'object' && !(data instanceof tf.Tensor) && 'images' in data && 'labels' in data;
+}
+
+/** Checks class labels against their images and the class count (one read of their range). */
+async function checkLabels(labels: unknown, n: number, classes: number): Promise<void> {
+  if (!(labels instanceof tf.Tensor) || labels.isDisposed) throw new GanHacksError('INVALID_ARGUMENT', `Trainer.fit: labels must be a live tf.Tensor1D of class indices, got ${show(labels)}.`);
+  if (labels.rank !== 1 || labels.shape[0] !== n) {
+    throw new GanHacksError('INVALID_SHAPE', `Trainer.fit: labels must have shape [${n}] (one per image), got ${showShape(labels.shape)}.`);
+  }
+  if (labels.dtype !== 'int32') throw new GanHacksError('INVALID_ARGUMENT', `Trainer.fit: labels must be int32 class indices, got ${labels.dtype}; use tf.tensor1d(values, 'int32').`);
+  const range = tf.tidy(() => tf.stack([labels.min(), labels.max()]));
+  const [min, max] = await range.data();
+  range.dispose();
+  if (min < 0 || max >= classes) throw new GanHacksError('INVALID_RANGE', `Trainer.fit: labels range from ${min} to ${max}, but the run has classes ${classes} (indices 0 to ${classes - 1}).`);
+}
+
+/**
+ * The batch source for `fit`'s data, after checking it (an image tensor is read once for its range,
+ * labels once for theirs). `classes` is the run's class count in a class-conditional run.
+ */
+export async function createBatchSource(data: TrainingData, generator: tf.LayersModel, sampleShape: readonly number[], rng: Rng, classes?: number): Promise<BatchSource> {
+  if (classes !== undefined) {
+    if (!isLabelled(data)) {
+      throw new GanHacksError('INVALID_ARGUMENT', `Trainer.fit: a class-conditional run trains on { images, labels } (labels int32 [n] in [0, ${classes})), got ${show(data)}.`);
+    }
+    if (!(data.images instanceof tf.Tensor)) throw new GanHacksError('INVALID_ARGUMENT', `Trainer.fit: images must be a tf.Tensor, got ${show(data.images)}.`);
+    await checkImageTensor(data.images, generator, sampleShape);
+    await checkLabels(data.labels, data.images.shape[0], classes);
+    return new TensorBatchSource(data.images, rng, data.labels);
+  }
+  if (isLabelled(data)) {
+    throw new GanHacksError('INVALID_ARGUMENT', 'Trainer.fit: labelled data is for class-conditional runs; set classes in the Trainer options (and build conditional models), or pass the images alone.');
+  }
   if (data instanceof tf.Tensor) {
     await checkImageTensor(data, generator, sampleShape);
     return new TensorBatchSource(data, rng);

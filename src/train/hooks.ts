@@ -41,6 +41,14 @@ export interface TrainState {
    * @throws GanHacksError `TRAINING_STATE` outside those hook calls.
    */
   logScalar(name: string, value: tf.Scalar): void;
+  /** The number of classes of a class-conditional run; undefined otherwise. */
+  readonly classes: number | undefined;
+  /**
+   * The generator's samples for `latent` ([n, latentDim]) in inference mode, a new tensor the caller
+   * owns. In a class-conditional run sample i is of class i mod classes, so a grid of fixed latents
+   * shows every class in turn. Sample hooks draw through it.
+   */
+  sample(latent: tf.Tensor): tf.Tensor;
   /** An in-memory checkpoint of the whole run (models, optimizers, state), as `Trainer.checkpoint()`. */
   checkpoint(): Promise<TrainerCheckpoint>;
 }

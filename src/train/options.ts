@@ -71,6 +71,14 @@ export interface TrainerOptions {
   /** Hooks, called in this order. */
   hooks?: Hook[];
   /**
+   * The number of classes of a class-conditional run: the generator takes
+   * [latent, label], the discriminator takes [image, label] or classifies
+   * (ACGAN), and `fit` trains on `{ images, labels }`. Generated samples get
+   * labels drawn uniformly from the run's random stream.
+   * @defaultValue undefined (unconditional)
+   */
+  classes?: number;
+  /**
    * Seed for every random draw of the run (latents, batches, labels,
    * penalties, and the masks of the models' tfjs Dropout layers, which
    * otherwise draw from an unseeded generator). Build the models with a seed
@@ -121,6 +129,7 @@ export interface ResolvedTrainerOptions {
   regularizers: Regularizer[];
   augmentations: Augmentation[];
   hooks: Hook[];
+  classes: number | undefined;
   /** The optimizers the caller passed; the Trainer makes the missing ones (after validation, so a refusal leaks nothing). */
   optimizers: { generator?: tf.Optimizer; discriminator?: tf.Optimizer };
   seed: number | undefined;
@@ -152,6 +161,11 @@ const PASS_THROUGH = new Set(['Reshape', 'Flatten', 'Dropout', 'SpatialDropout1D
 
 /** The activation that produces a model's output, when it can be read from the layers' configs. */
 export function finalActivation(model: tf.LayersModel): string | undefined {
+  if (model.outputs.length > 1) {
+    // Two heads (source and class logits): the first output's own layer decides.
+    const activation = (model.outputs[0].sourceLayer.getConfig() as { activation?: unknown }).activation;
+    return typeof activation === 'string' ? activation : undefined;
+  }
   const layers = [...layersOf(model)];
   for (let i = layers.length - 1; i >= 0; i--) {
     const layer = layers[i];
@@ -187,8 +201,9 @@ function checkLossFitsDiscriminator(loss: GanLoss, discriminator: tf.LayersModel
 }
 
 function checkModels(generator: tf.LayersModel, discriminator: tf.LayersModel, latentDim: number): void {
-  if (generator.inputs.length !== 1 || discriminator.inputs.length !== 1 || generator.outputs.length !== 1 || discriminator.outputs.length !== 1) {
-    throw new GanHacksError('INVALID_SHAPE', `${WHERE}: the generator and the discriminator must each have one input and one output.`);
+  // A second input (a class label) or a second D output (class logits) is read by resolveConditioning.
+  if (generator.inputs.length > 2 || discriminator.inputs.length > 2 || generator.outputs.length !== 1 || discriminator.outputs.length > 2) {
+    throw new GanHacksError('INVALID_SHAPE', `${WHERE}: the generator and the discriminator must each have one input and one output (plus a label input, or D's class output, in a class-conditional run).`);
   }
   const gIn = generator.inputs[0].shape;
   if (gIn.length !== 2 || gIn[1] !== latentDim) {
@@ -329,6 +344,7 @@ export function resolveTrainerOptions(options: TrainerOptions): ResolvedTrainerO
     regularizers: checkRegularizers(options.regularizers),
     augmentations: checkAugmentations(options.augmentations),
     hooks: checkHooks(options.hooks),
+    classes: options.classes ?? undefined,
     optimizers: checkOptimizers(options.optimizers ?? null),
     seed,
   };

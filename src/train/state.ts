@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import { GanHacksError } from '../errors/index.js';
 import type { History } from '../history/index.js';
 import type { LatentDistribution } from '../data/latent.js';
@@ -6,6 +6,7 @@ import type { GanLoss } from '../losses/types.js';
 import type { TrainerCheckpoint } from './checkpoint.js';
 import type { TrainState } from './hooks.js';
 import type { IterationLogs } from './logs.js';
+import { cyclingLabels, generateWith, type Conditioning } from './conditioning.js';
 
 /** What a {@link TrainState} reads live from the run. */
 export interface TrainStateSource {
@@ -18,6 +19,7 @@ export interface TrainStateSource {
   readonly loss: GanLoss;
   readonly generatorOptimizer: tf.Optimizer;
   readonly discriminatorOptimizer: tf.Optimizer;
+  readonly conditioning: Conditioning | undefined;
   checkpoint(): Promise<TrainerCheckpoint>;
 }
 
@@ -56,6 +58,11 @@ export function createTrainState(run: TrainStateSource, logs: () => IterationLog
       const open = logs();
       if (!open) throw new GanHacksError('TRAINING_STATE', 'TrainState.logScalar: call it from onIterationBegin, onDiscriminatorStep or onGeneratorStep.');
       open.add(name, value);
+    },
+    classes: run.conditioning?.classes,
+    sample(latent: tf.Tensor) {
+      const classes = run.conditioning?.classes;
+      return tf.tidy(() => generateWith(run.generator, latent, classes === undefined ? undefined : cyclingLabels(latent.shape[0], classes), false));
     },
     checkpoint: () => run.checkpoint(),
   };

@@ -11,6 +11,7 @@ import { seedDropout } from './dropoutSeeds.js';
 import type { Hook, TrainState } from './hooks.js';
 import { HookList } from './hookList.js';
 import { createBatchSource, type BatchSource, type DataCursor, type TrainingData } from './data.js';
+import { discriminateWith, generateWith, resolveConditioning, sampleLabels, type Conditioning } from './conditioning.js';
 import { discriminatorTargets, type LabelHacks } from './labels.js';
 import { dcganAdam } from './optimizers.js';
 import type { CheckpointSource, TrainerCheckpoint } from './checkpoint.js';
@@ -23,7 +24,7 @@ import { afterRegularizedUpdate, regularizerPenalties, type RegularizedUpdate } 
 
 export type { DiscriminatorMode, DiscriminatorStepMode, FitOptions, TrainerOptions, YieldEvery } from './options.js';
 
-type Batch = { real?: tf.Tensor; fake?: tf.Tensor };
+type Batch = { real?: tf.Tensor; fake?: tf.Tensor; realLabels?: tf.Tensor1D; fakeLabels?: tf.Tensor1D };
 
 /**
  * The training loop: it orchestrates the discriminator and generator
@@ -52,6 +53,8 @@ export class Trainer {
   readonly hooks: readonly Hook[];
   readonly generatorOptimizer: tf.Optimizer;
   readonly discriminatorOptimizer: tf.Optimizer;
+  /** How the models take and give class labels; undefined for an unconditional run. */
+  readonly conditioning: Conditioning | undefined;
   private historyLog = new History();
   private iterationCount = 0;
   /** @hidden The run's random streams (latents and labels, data order, dropout masks). */
@@ -70,6 +73,7 @@ export class Trainer {
     ({ latentDistribution: this.latentDistribution, discriminatorStep: this.discriminatorStep, discriminatorSteps: this.discriminatorSteps } = o);
     ({ discriminatorModeInGeneratorStep: this.discriminatorModeInGeneratorStep, labels: this.labels, regularizers: this.regularizers, hooks: this.hooks } = o);
     this.augmentations = o.augmentations;
+    this.conditioning = resolveConditioning(this.generator, this.discriminator, o.classes, this.loss);
     this.hookList = new HookList(this.hooks);
     // Made only after every check passed: Adam allocates its β products on construction.
     this.generatorOptimizer = o.optimizers.generator ?? dcganAdam();
@@ -105,14 +109,21 @@ export class Trainer {
    * Generates `n` samples (at most 1,048,576), or samples for the given latent points, in inference mode.
    * @example `const images = trainer.generate(64, 7); // 64 samples from the seeded latent batch 7`
    */
-  generate(nOrLatent: number | tf.Tensor, seed?: number): tf.Tensor {
+  generate(nOrLatent: number | tf.Tensor, seed?: number, labels?: tf.Tensor1D | number[]): tf.Tensor {
     const given = nOrLatent instanceof tf.Tensor;
     if (given && (nOrLatent.isDisposed || nOrLatent.rank !== 2 || nOrLatent.shape[1] !== this.latentDim || nOrLatent.shape[0] === 0)) {
       throw new GanHacksError('INVALID_SHAPE', `Trainer.generate: latent points must be a live tensor of shape [n, ${this.latentDim}], got [${nOrLatent.shape.join(', ')}].`);
     }
+    const n = given ? nOrLatent.shape[0] : nOrLatent;
+    const classes = this.conditioning?.classes;
+    if (classes === undefined && labels !== undefined) throw new GanHacksError('INVALID_ARGUMENT', 'Trainer.generate: labels are for class-conditional runs (classes set in the Trainer options).');
+    if (classes !== undefined) checkGenerateLabels(labels, n, classes);
     const z = given ? nOrLatent : this.sampleLatent(nOrLatent, seed);
     try {
-      return tf.tidy(() => this.generator.apply(z, { training: false }) as tf.Tensor);
+      return tf.tidy(() => {
+        const y = labels === undefined ? undefined : labels instanceof tf.Tensor ? labels : tf.tensor1d(labels, 'int32');
+        return generateWith(this.generator, z, y, false);
+      });
     } finally {
       if (!given) z.dispose();
     }
@@ -143,15 +154,34 @@ export class Trainer {
   }
 
   private discriminatorUpdate(logs: IterationLogs, given: Batch, targets: { real?: tf.Tensor; fake?: tf.Tensor }): void {
+    const { realLabels, fakeLabels } = given;
     const total = optimizerStep(this.discriminatorOptimizer, this.discriminator, () => {
       const real = given.real && this.augmented(given.real, 'real', 'discriminator');
       const fake = given.fake && this.augmented(given.fake, 'fake', 'discriminator');
       const batch = { real, fake };
-      const apply = (x: tf.Tensor): tf.Tensor => this.discriminator.apply(x, { training: true }) as tf.Tensor;
-      // Stacked batches go through D in one pass, as a combined step does: batch norm sees both mixed.
-      const [realOut, fakeOut] = real && fake ? tf.split(apply(tf.concat([real, fake])), [real.shape[0], fake.shape[0]]) : [real && apply(real), fake && apply(fake)];
-      const terms = this.loss.discriminatorLoss({ real: realOut, fake: fakeOut, realTargets: real && targets.real, fakeTargets: fake && targets.fake });
-      logs.addDiscriminatorStep(terms, { real: realOut, fake: fakeOut }, accuracyThreshold(this.loss));
+      const apply = (x: tf.Tensor, labels: tf.Tensor1D | undefined) => discriminateWith(this.discriminator, x, labels, true);
+      let realOut: { source: tf.Tensor; classes?: tf.Tensor } | undefined;
+      let fakeOut: { source: tf.Tensor; classes?: tf.Tensor } | undefined;
+      if (real && fake) {
+        // Stacked batches go through D in one pass, as a combined step does: batch norm sees both mixed.
+        const both = apply(tf.concat([real, fake]), realLabels && fakeLabels && tf.concat([realLabels, fakeLabels]));
+        const sizes = [real.shape[0], fake.shape[0]];
+        const [rs, fs] = tf.split(both.source, sizes);
+        const [rc, fc] = both.classes ? tf.split(both.classes, sizes) : [];
+        realOut = { source: rs, classes: rc };
+        fakeOut = { source: fs, classes: fc };
+      } else {
+        realOut = real && apply(real, realLabels);
+        fakeOut = fake && apply(fake, fakeLabels);
+      }
+      const terms = this.loss.discriminatorLoss({
+        real: realOut?.source,
+        fake: fakeOut?.source,
+        realTargets: real && targets.real,
+        fakeTargets: fake && targets.fake,
+        ...(this.conditioning ? { realLabels: real && realLabels, fakeLabels: fake && fakeLabels, realClassLogits: realOut?.classes, fakeClassLogits: fakeOut?.classes } : {}),
+      });
+      logs.addDiscriminatorStep(terms, { real: realOut?.source, fake: fakeOut?.source }, accuracyThreshold(this.loss));
       const parts = [terms.total];
       if (real && fake && this.loss.discriminatorPenalty) {
         const penalty = this.loss.discriminatorPenalty({ discriminator: this.discriminator, real, fake, seed: this.seed() });
@@ -167,22 +197,38 @@ export class Trainer {
     afterRegularizedUpdate(this.regularizers, this.regularized('discriminator', given));
   }
 
-  private generatorUpdate(logs: IterationLogs, n: number, lastReal: tf.Tensor): void {
+  private generatorUpdate(logs: IterationLogs, n: number, last: { images: tf.Tensor; labels?: tf.Tensor1D }): void {
     const replaced = this.regularizers.some((r) => r.target === 'generator' && r.replacesLoss);
+    const lastReal = last.images;
+    const fakeLabels = this.fakeLabels(n);
+    try {
+      this.generatorStep(logs, n, last, fakeLabels, replaced);
+    } finally {
+      fakeLabels?.dispose();
+    }
+    afterRegularizedUpdate(this.regularizers, this.regularized('generator', { real: lastReal }));
+  }
+
+  private generatorStep(logs: IterationLogs, n: number, last: { images: tf.Tensor; labels?: tf.Tensor1D }, fakeLabels: tf.Tensor1D | undefined, replaced: boolean): void {
+    const lastReal = last.images;
     const total = optimizerStep(this.generatorOptimizer, this.generator, () => {
-      const fake = this.generator.apply(this.latent(n), { training: true }) as tf.Tensor;
+      const fake = generateWith(this.generator, this.latent(n), fakeLabels, true);
       const training = this.discriminatorModeInGeneratorStep === 'training';
-      const out = this.discriminator.apply(this.augmented(fake, 'fake', 'generator'), { training }) as tf.Tensor;
+      const out = discriminateWith(this.discriminator, this.augmented(fake, 'fake', 'generator'), fakeLabels, training);
       // Relativistic losses compare G's samples with real ones in G's step too.
-      const realOut = this.loss.needsRealInGeneratorStep ? (this.discriminator.apply(this.augmented(lastReal, 'real', 'generator'), { training }) as tf.Tensor) : undefined;
-      const terms = this.loss.generatorLoss({ fake: out, real: realOut });
+      const realOut = this.loss.needsRealInGeneratorStep ? discriminateWith(this.discriminator, this.augmented(lastReal, 'real', 'generator'), last.labels, training).source : undefined;
+      const terms = this.loss.generatorLoss({ fake: out.source, real: realOut, ...(this.conditioning ? { fakeLabels, fakeClassLogits: out.classes } : {}) });
       logs.add('gLoss', terms.total);
       logs.addAll({ ...terms.terms, ...terms.metrics });
       const parts = [...(replaced ? [] : [terms.total]), ...regularizerPenalties(this.regularizers, this.regularized('generator', { real: lastReal, fake }), logs)];
       return (parts.length === 1 ? parts[0] : tf.addN(parts)) as tf.Scalar;
     });
     logs.add('gTotal', total);
-    afterRegularizedUpdate(this.regularizers, this.regularized('generator', { real: lastReal }));
+  }
+
+  /** Class labels for `n` generated samples, drawn from the run's stream; undefined in an unconditional run. */
+  private fakeLabels(n: number): tf.Tensor1D | undefined {
+    return this.conditioning && sampleLabels(n, this.conditioning.classes, this.seed());
   }
 
   /**
@@ -198,7 +244,7 @@ export class Trainer {
   async fit(data: TrainingData, options: FitOptions): Promise<History> {
     if (this.running) throw new GanHacksError('TRAINING_STATE', 'Trainer.fit: this trainer is already running; await the first call.');
     const sampleShape = this.discriminator.inputs[0].shape.slice(1) as number[];
-    const source = await createBatchSource(data, this.generator, sampleShape, this.rngs.dataRng.next);
+    const source = await createBatchSource(data, this.generator, sampleShape, this.rngs.dataRng.next, this.conditioning?.classes);
     const { batchSize, target, iterationsPerEpoch: perEpoch, yieldEvery } = resolveFitOptions(options, source.size);
     if (this.cursor) source.restore(this.cursor);
     this.running = true;
@@ -236,23 +282,30 @@ export class Trainer {
   private async runIteration(state: TrainState, batchSize: number, perEpoch: number): Promise<IterationRecord | undefined> {
     const half = batchSize / 2;
     const logs = (this.logs = new IterationLogs());
-    let lastReal: tf.Tensor | undefined;
+    let lastReal: { images: tf.Tensor; labels?: tf.Tensor1D } | undefined;
     try {
       await this.hookList.call('onIterationBegin', state);
       if (state.stopReason !== undefined) return undefined;
       for (let k = 0; k < this.discriminatorSteps; k++) {
-        lastReal?.dispose();
-        const real = (lastReal = await this.source!.next(half));
+        if (lastReal) tf.dispose([lastReal.images, ...(lastReal.labels ? [lastReal.labels] : [])]);
+        const { images: real, labels: realLabels } = (lastReal = await this.source!.next(half));
         const targets = { real: this.targets('real', half), fake: this.targets('fake', half) };
-        const fake = tf.tidy(() => this.generator.apply(this.latent(half), { training: true }) as tf.Tensor);
+        const fakeLabels = this.fakeLabels(half);
+        const fake = tf.tidy(() => generateWith(this.generator, this.latent(half), fakeLabels, true));
         try {
-          const steps: [Batch, 'real' | 'fake' | 'combined'][] = this.discriminatorStep === 'separate' ? [[{ real }, 'real'], [{ fake }, 'fake']] : [[{ real, fake }, 'combined']];
+          const steps: [Batch, 'real' | 'fake' | 'combined'][] =
+            this.discriminatorStep === 'separate'
+              ? [
+                  [{ real, realLabels }, 'real'],
+                  [{ fake, fakeLabels }, 'fake'],
+                ]
+              : [[{ real, fake, realLabels, fakeLabels }, 'combined']];
           for (const [batch, kind] of steps) {
             this.discriminatorUpdate(logs, batch, targets);
             await this.hookList.call('onDiscriminatorStep', state, { step: k, batch: kind });
           }
         } finally {
-          tf.dispose([fake, targets.real, targets.fake].filter((t): t is tf.Tensor => t !== undefined));
+          tf.dispose([fake, fakeLabels, targets.real, targets.fake].filter((t): t is tf.Tensor => t !== undefined));
         }
       }
       this.generatorUpdate(logs, batchSize, lastReal!);
@@ -266,7 +319,7 @@ export class Trainer {
     } finally {
       this.logs = undefined;
       logs.dispose();
-      lastReal?.dispose();
+      if (lastReal) tf.dispose([lastReal.images, ...(lastReal.labels ? [lastReal.labels] : [])]);
     }
   }
 
@@ -312,5 +365,20 @@ export class Trainer {
     for (const r of this.regularizers) r.dispose?.();
     for (const a of this.augmentations) a.dispose?.();
     for (const o of this.ownOptimizers.splice(0)) o.dispose();
+  }
+}
+
+/** Checks `generate`'s labels for a class-conditional run: one class index per sample. */
+function checkGenerateLabels(labels: tf.Tensor1D | number[] | undefined, n: number, classes: number): void {
+  const where = 'Trainer.generate';
+  if (labels === undefined) throw new GanHacksError('INVALID_ARGUMENT', `${where}: this run is class-conditional; pass labels (${n} class indices in [0, ${classes})), e.g. trainer.generate(z, undefined, labels).`);
+  if (labels instanceof tf.Tensor) {
+    if (labels.isDisposed || labels.rank !== 1 || labels.shape[0] !== n || labels.dtype !== 'int32') {
+      throw new GanHacksError('INVALID_SHAPE', `${where}: labels must be a live int32 tensor of shape [${n}], got ${labels.dtype} [${labels.shape.join(', ')}].`);
+    }
+    return;
+  }
+  if (!Array.isArray(labels) || labels.length !== n || labels.some((c) => !Number.isInteger(c) || c < 0 || c >= classes)) {
+    throw new GanHacksError('INVALID_ARGUMENT', `${where}: labels must be ${n} integers in [0, ${classes}), got ${Array.isArray(labels) ? `${labels.length} values` : typeof labels}.`);
   }
 }

@@ -9,7 +9,8 @@ const flatten: FeatureExtractor = (images) => tf.tidy(() => images.reshape([imag
 
 /** The parts of TrainState that measure reads. */
 function trainerState(trainer: Trainer): Parameters<FeatureMetrics['measure']>[0] {
-  return { generator: trainer.generator, latentDim: 3, latentDistribution: 'gaussian' } as unknown as Parameters<FeatureMetrics['measure']>[0];
+  const sample = (z: tf.Tensor) => trainer.generator.apply(z, { training: false }) as tf.Tensor;
+  return { generator: trainer.generator, latentDim: 3, latentDistribution: 'gaussian', sample } as unknown as Parameters<FeatureMetrics['measure']>[0];
 }
 
 describe('FeatureMetrics', () => {
