@@ -52,7 +52,7 @@ export class ACGAN implements GanLoss {
 
   constructor(options?: ACGANOptions | null) {
     const o = optionsObject('ACGAN', options);
-    const source = o.source ?? new MinimaxGAN();
+    const source: GanLoss = o.source ?? new MinimaxGAN();
     if (source === null || typeof source !== 'object' || typeof source.discriminatorLoss !== 'function' || typeof source.generatorLoss !== 'function') {
       throw new GanHacksError('INVALID_ARGUMENT', `ACGAN: source must be a GanLoss (e.g. new MinimaxGAN()), got ${show(source)}.`);
     }
