@@ -17,3 +17,4 @@ export { WGANGP, containsBatchNorm, type WGANGPOptions } from './wgangp.js';
 export { gradientPenalty, type GradientPenaltyOptions, type Critic } from './gradientPenalty.js';
 export { enableSecondOrderGradients } from './secondOrder.js';
 export { RelativisticGAN } from './relativistic.js';
+export { ACGAN, type ACGANOptions } from './acgan.js';
