@@ -39,3 +39,13 @@ export {
 export { minibatchStddev, MinibatchStddev, type MinibatchStddevOptions } from './minibatchStddev.js';
 export { minibatchDiscrimination, MinibatchDiscrimination, type MinibatchDiscriminationOptions } from './minibatchDiscrimination.js';
 export { registerGanHacksLayers } from './registerLayers.js';
+export {
+  conditionalGenerator,
+  projectionDiscriminator,
+  acganDiscriminator,
+  MAX_CONDITIONAL_CLASSES,
+  type ConditionalGeneratorArgs,
+  type ConditionalDiscriminatorArgs,
+  type ProjectionDiscriminatorArgs,
+  type AcganDiscriminatorArgs,
+} from './conditional.js';
