@@ -24,6 +24,7 @@ const scripts = [
   ['examples/survey/mlp-losses.ts'],
   ['examples/fashion-mnist.ts'],
   ['examples/feature-metrics.ts'],
+  ['examples/conditional.ts'],
   ['examples/browser/build.ts'],
 ];
 let failed = 0;
