@@ -128,7 +128,9 @@ export interface TranslateImagesOptions {
  * DiffAugment's translation with its draw made explicit: each image moves by whole pixels,
  * `out[i, j] = in[i − y, j − x]`, and the pixels uncovered are 0 (zero padding, as in the
  * authors' code; the policy draws x and y uniformly from the integers within ±1/8 of the side).
- * A gather from the zero-padded batch, so gradients flow back to the pixels that moved.
+ * Each image is a slice of the zero-padded batch, so the gradient (a pad of the slice's) flows
+ * back to the pixels that moved, on every backend: the authors' gather would need
+ * UnsortedSegmentSum for its gradient, which tfjs's WASM backend lacks.
  *
  * @example
  * ```ts
@@ -140,21 +142,15 @@ export function translateImages(images: tf.Tensor4D, options: TranslateImagesOpt
   images4d('translateImages', images);
   const o = optionsObject('translateImages', options);
   const [n, h, w, c] = images.shape;
-  const xs = perImage('translateImages: x', o.x, n, true);
-  const ys = perImage('translateImages: y', o.y, n, true);
-  // Indices into the batch padded by one pixel: a source outside the image lands on the zero border.
-  const ph = h + 2;
-  const pw = w + 2;
-  const index = new Int32Array(n * h * w);
-  for (let b = 0; b < n; b++) {
-    for (let i = 0; i < h; i++) {
-      const r = Math.min(Math.max(i - ys[b] + 1, 0), h + 1);
-      for (let j = 0; j < w; j++) index[(b * h + i) * w + j] = (b * ph + r) * pw + Math.min(Math.max(j - xs[b] + 1, 0), w + 1);
-    }
-  }
+  // A shift by the whole side or more leaves only padding: clamped, so the padding stays small.
+  const xs = perImage('translateImages: x', o.x, n, true).map((v) => Math.max(-w, Math.min(w, v)));
+  const ys = perImage('translateImages: y', o.y, n, true).map((v) => Math.max(-h, Math.min(h, v)));
+  const px = Math.max(...xs.map(Math.abs));
+  const py = Math.max(...ys.map(Math.abs));
   return tf.tidy(() => {
-    const padded = tf.pad(images, [[0, 0], [1, 1], [1, 1], [0, 0]]).reshape([n * ph * pw, c]);
-    return tf.gather(padded, tf.tensor1d(index, 'int32')).reshape([n, h, w, c]) as tf.Tensor4D;
+    const padded = tf.pad(images, [[0, 0], [py, py], [px, px], [0, 0]]);
+    const moved = xs.map((x, b) => tf.slice(padded, [b, py - ys[b], px - x, 0], [1, h, w, c]));
+    return (n === 1 ? moved[0] : tf.concat(moved, 0)) as tf.Tensor4D;
   });
 }
 
