@@ -33,7 +33,10 @@ export function tileGradient(dy: tf.Tensor, xShape: readonly number[], reps: rea
 
 /**
  * Registers zero gradients for the comparison ops that lack one, so that
- * gradients of gradients work (needed by {@link gradientPenalty}), and replaces
+ * gradients of gradients work (needed by {@link gradientPenalty} and the R1/R2
+ * penalties); replaces the Sigmoid, Tanh and Exp gradients with ones computed
+ * from the op's input (tfjs 4.22's, computed from its output, lose a term in a
+ * gradient of a gradient; Elu's still does); and replaces
  * tfjs's Tile gradient with an equal one that runs in one reshape and sum per
  * tiled axis instead of one slice per tile.
  *
@@ -63,6 +66,22 @@ export function enableSecondOrderGradients(): void {
         const [a, b] = saved;
         return { a: () => tf.zerosLike(a).toFloat(), b: () => tf.zerosLike(b).toFloat() };
       },
+    });
+  }
+  // tfjs computes these gradients from the op's saved output, which its tape does not link back to the
+  // input: a gradient of such a gradient (R1 through a tanh or sigmoid D) loses the term through the
+  // output. The same derivatives from the saved input keep it; first-order values are unchanged (the
+  // output is recomputed by the same kernel).
+  const fromInput: [string, (x: tf.Tensor) => tf.Tensor][] = [
+    ['Sigmoid', (x) => tf.sigmoid(x).mul(tf.sub(1, tf.sigmoid(x)))],
+    ['Tanh', (x) => tf.sub(1, tf.tanh(x).square())],
+    ['Exp', (x) => tf.exp(x)],
+  ];
+  for (const [kernelName, derivative] of fromInput) {
+    tf.registerGradient({
+      kernelName,
+      inputsToSave: ['x'],
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => ({ x: () => (dy as tf.Tensor).mul(derivative(saved[0])) }),
     });
   }
   tf.registerGradient({

@@ -77,6 +77,8 @@ function inputGradientPenalty(fn: string, half: Half, gamma: number, context: Re
 export class R1Penalty implements Regularizer {
   readonly name = 'r1';
   readonly target = 'discriminator' as const;
+  /** R1 looks at real samples only: the Trainer adds it in the updates that hold them. */
+  readonly half = 'real' as const;
   readonly gamma: number;
 
   constructor(options?: R1PenaltyOptions | null) {
@@ -107,6 +109,8 @@ export class R1Penalty implements Regularizer {
 export class R2Penalty implements Regularizer {
   readonly name = 'r2';
   readonly target = 'discriminator' as const;
+  /** R2 looks at generated samples only. */
+  readonly half = 'fake' as const;
   readonly gamma: number;
 
   constructor(options?: R2PenaltyOptions | null) {
@@ -140,19 +144,16 @@ export class R2Penalty implements Regularizer {
  * vanishing where D is confident, so the same γ acts far more weakly.
  *
  * **Activations inside D.** The penalty's gradient w.r.t. D's weights is a
- * gradient of a gradient. tfjs 4.22 differentiates tanh, sigmoid, exp and elu
- * from their saved outputs, which its tape does not connect back to their
- * inputs, so through those layers that gradient loses a term (the penalty's
- * value is still right). Linear, convolution, (leaky) ReLU, softplus and SELU
- * layers differentiate correctly, as the finite-difference tests check: a
- * `dcganDiscriminator` (LeakyReLU, logits) is fine, a sigmoid-ending D is not.
+ * gradient of a gradient. tfjs 4.22 differentiates tanh, sigmoid and exp from
+ * their saved outputs, which its tape does not connect back to their inputs;
+ * {@link enableSecondOrderGradients} (called on first use) registers their
+ * gradients from the inputs, so the weight gradient equals central
+ * differences through them too. Elu is still differentiated from its output.
  *
  * **In the Trainer.** The Trainer calls the penalty inside each discriminator
- * update with the batches D sees there (after `augmentations`). With separate
- * D steps (the default for BCE losses) the real step adds the penalty and the
- * fake step adds 0; the log averages a name over the iteration's entries, so
- * the `r1` column then shows half the penalty that was added (with
- * `discriminatorStep: 'combined'`, the penalty itself).
+ * update that holds real samples (its `half` is `'real'`), with the batches D
+ * sees there (after `augmentations`): with separate D steps the real step adds
+ * and logs it, the fake step does not; the `r1` column is the penalty added.
  *
  * The paper's code multiplies E‖∇‖² by its `reg_param` with no ½: its
  * `reg_param` is this γ/2. The penalty takes gradients of gradients, so its
@@ -177,8 +178,7 @@ export function r1Penalty(options?: R1PenaltyOptions | null): R1Penalty {
  * R1 on generated samples, γ/2 · E_z‖∇ₓD(G(z))‖² added to the discriminator's
  * loss (the fake batch is a constant there: no gradient reaches G). The same
  * conventions as {@link r1Penalty}: D's output as it is (take it on logits),
- * the penalty added in the Trainer's fake step and 0 in its real step, so with
- * separate steps the `r2` column shows half of it.
+ * the penalty added (and logged) in the Trainer's updates that hold fakes only.
  *
  * @example
  * ```ts

@@ -35,6 +35,14 @@ export interface Regularizer {
   /** The player whose loss the penalty joins. */
   readonly target: Player;
   /**
+   * The half of D's input the penalty looks at, for discriminator penalties
+   * that need one (R1: `'real'`, R2: `'fake'`): the Trainer then adds and logs
+   * it only in updates that hold that half (with separate D steps, not in the
+   * other half's step, where it would log a 0 and halve the column's mean).
+   * @defaultValue undefined (every update of the target)
+   */
+  readonly half?: 'real' | 'fake';
+  /**
    * When true, the penalty replaces the loss strategy's generator loss
    * instead of adding to it (feature matching as Salimans et al. use it).
    */

@@ -8,7 +8,8 @@ export {
 } from './trainer.js';
 export { History, type IterationRecord, type HistoryJSON, type EpochLogs } from '../history/index.js';
 export { HOOK_METHODS, type Awaitable, type Hook, type TrainState, type DiscriminatorStepEvent, type GeneratorStepEvent } from './hooks.js';
-export type { TrainingData, DataCursor } from './data.js';
+export type { TrainingData, DataCursor, LabelledImages } from './data.js';
+export type { Conditioning } from './conditioning.js';
 export type { LabelHacks, LabelTransform } from './labels.js';
 export { dcganAdam, type DcganAdamOptions } from './optimizers.js';
 export type { RngState } from '../internal/random.js';

@@ -159,17 +159,23 @@ function isLoss(value: unknown): value is GanLoss {
 /** Layer classes that pass their input through unchanged in value (so the activation before them is the output's). */
 const PASS_THROUGH = new Set(['Reshape', 'Flatten', 'Dropout', 'SpatialDropout1D', 'GaussianNoise', 'Permute']);
 
+/** A layer's activation from its config, looking inside wrappers (spectralNormalization keeps the wrapped layer's). */
+function activationOf(config: tf.serialization.ConfigDict): unknown {
+  const inner = (config.layer as { config?: { activation?: unknown } } | undefined)?.config;
+  return config.activation ?? inner?.activation;
+}
+
 /** The activation that produces a model's output, when it can be read from the layers' configs. */
 export function finalActivation(model: tf.LayersModel): string | undefined {
   if (model.outputs.length > 1) {
     // Two heads (source and class logits): the first output's own layer decides.
-    const activation = (model.outputs[0].sourceLayer.getConfig() as { activation?: unknown }).activation;
+    const activation = activationOf(model.outputs[0].sourceLayer.getConfig());
     return typeof activation === 'string' ? activation : undefined;
   }
   const layers = [...layersOf(model)];
   for (let i = layers.length - 1; i >= 0; i--) {
     const layer = layers[i];
-    const activation = (layer.getConfig() as { activation?: unknown }).activation;
+    const activation = activationOf(layer.getConfig());
     if (typeof activation === 'string') return activation;
     if (!PASS_THROUGH.has(layer.getClassName())) return undefined;
   }
@@ -307,7 +313,7 @@ export function resolveTrainerOptions(options: TrainerOptions): ResolvedTrainerO
   if (loss.needsBothBatches && discriminatorStep === 'separate') {
     throw new GanHacksError(
       'INCOMPATIBLE_OPTIONS',
-      `${WHERE}: the ${loss.name} loss needs the real and the fake batch in one discriminator update (its penalty interpolates between them); use discriminatorStep: 'combined' or leave it unset.`,
+      `${WHERE}: the ${loss.name} loss needs the real and the fake batch in one discriminator update (a penalty between them, or outputs compared across them); use discriminatorStep: 'combined' or leave it unset.`,
     );
   }
   const discriminatorSteps = options.discriminatorSteps ?? 1;

@@ -16,7 +16,7 @@ export function regularizerPenalties(regularizers: readonly Regularizer[], updat
   const { target, generator, discriminator, real, fake } = update;
   const model = target === 'generator' ? generator : discriminator;
   return regularizers
-    .filter((r) => r.target === target)
+    .filter((r) => r.target === target && (r.half === undefined || update[r.half] !== undefined))
     .map((r) => {
       const p = r.penalty({ model, discriminator, real, fake });
       logs.add(r.name, p.clone());
@@ -28,5 +28,5 @@ export function regularizerPenalties(regularizers: readonly Regularizer[], updat
 export function afterRegularizedUpdate(regularizers: readonly Regularizer[], update: RegularizedUpdate): void {
   const { target, generator, discriminator, real, fake } = update;
   const model = target === 'generator' ? generator : discriminator;
-  for (const r of regularizers) if (r.target === target) r.afterUpdate?.({ model, discriminator, real, fake });
+  for (const r of regularizers) if (r.target === target && (r.half === undefined || update[r.half] !== undefined)) r.afterUpdate?.({ model, discriminator, real, fake });
 }
