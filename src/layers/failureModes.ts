@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import { optionsObject } from '../internal/validate.js';
-import { smallDiscriminator, smallGenerator } from './smallDcgan.js';
+import { smallDiscriminator, smallGenerator, type DiscriminatorRemedies } from './smallDcgan.js';
 
 /** Options of {@link failureModesGenerator}. */
 export interface FailureModesGeneratorArgs {
@@ -59,6 +59,12 @@ export interface FailureModesDiscriminatorArgs {
   inputShape?: [number, number, number];
   /** Seed for reproducible initial weights. */
   seed?: number;
+  /**
+   * Remedy layers built in: spectral normalisation of every weight layer, minibatch stddev before the
+   * flatten, minibatch discrimination after it (the remedies matrix of docs/experiments/remedies.md).
+   * @defaultValue none
+   */
+  remedies?: DiscriminatorRemedies;
 }
 
 /**
@@ -68,6 +74,7 @@ export interface FailureModesDiscriminatorArgs {
  * @example
  * ```ts
  * const d = failureModesDiscriminator({ batchNorm: true }); // B3 with batch norm
+ * const sn = failureModesDiscriminator({ remedies: { spectralNormalization: true } }); // B4's remedy
  * ```
  * @throws GanHacksError `INVALID_SHAPE` for an inputShape that is not [height, width, channels]
  * of positive integers; `INVALID_ARGUMENT` for a non-boolean batchNorm or a non-finite seed;
@@ -78,6 +85,7 @@ export function failureModesDiscriminator(args?: FailureModesDiscriminatorArgs |
   return smallDiscriminator({
     inputShape: o.inputShape ?? [28, 28, 1],
     batchNorm: o.batchNorm ?? false,
+    remedies: o.remedies ?? undefined,
     seed: o.seed,
     name: 'failure_modes_discriminator',
     caller: 'failureModesDiscriminator',

@@ -22,6 +22,7 @@ export {
   type FailureModesGeneratorArgs,
   type FailureModesDiscriminatorArgs,
 } from './failureModes.js';
+export type { DiscriminatorRemedies } from './smallDcgan.js';
 export {
   monitoringGenerator,
   monitoringDiscriminator,

@@ -1,6 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { dcganNormal } from '../initializers/dcganNormal.js';
-import { assertBoolean } from '../internal/validate.js';
+import { assertBoolean, optionsObject, show } from '../internal/validate.js';
+import { GanHacksError } from '../errors/index.js';
+import { spectralNormalization } from './spectralNormalization.js';
+import { minibatchStddev, type MinibatchStddevOptions } from './minibatchStddev.js';
+import { minibatchDiscrimination, type MinibatchDiscriminationOptions } from './minibatchDiscrimination.js';
 import { batchNorm, leakyReLU, stridedDownsample, stridedUpsample } from './blocks.js';
 import { assertDropoutRate } from './dcgan.js';
 import { LAYER_LIMITS, assertCount, assertImageShape, assertOptionalSeed, assertWeightCount } from './limits.js';
@@ -47,6 +51,8 @@ export function smallGenerator(spec: SmallGeneratorSpec): tf.Sequential {
 export interface SmallDiscriminatorSpec {
   inputShape: [number, number, number];
   batchNorm: boolean;
+  /** Remedies built into D (issue-17 layers); absent: none. */
+  remedies?: DiscriminatorRemedies;
   seed?: number;
   name: string;
   /** The public builder, named in error messages. */
@@ -62,14 +68,43 @@ export function smallDiscriminator(spec: SmallDiscriminatorSpec): tf.Sequential 
   // Two stride-2 'same' convolutions leave ceil(h / 4) × ceil(w / 4) × 64 values for the dense layer.
   assertWeightCount(spec.caller, 'dense layer', Math.ceil(h / 4) * Math.ceil(w / 4) * 64);
   const init = dcganNormal({ seed: spec.seed });
+  const r = checkRemedies(spec.caller, spec.remedies);
+  // Spectral normalisation wraps each weight layer; the wrapper keeps the layer's activation.
+  const sn = (layer: tf.layers.Layer): tf.layers.Layer => (r.spectralNormalization ? spectralNormalization(layer, { seed: spec.seed }) : layer);
   const model = tf.sequential({ name: spec.name });
-  model.add(stridedDownsample({ filters: 64, kernelSize: 4, inputShape: spec.inputShape, kernelInitializer: init }));
+  model.add(sn(stridedDownsample({ filters: 64, kernelSize: 4, inputShape: spec.inputShape, kernelInitializer: init })));
   if (spec.batchNorm) model.add(batchNorm());
   model.add(leakyReLU());
-  model.add(stridedDownsample({ filters: 64, kernelSize: 4, kernelInitializer: init }));
+  model.add(sn(stridedDownsample({ filters: 64, kernelSize: 4, kernelInitializer: init })));
   if (spec.batchNorm) model.add(batchNorm());
   model.add(leakyReLU());
+  if (r.minibatchStddev) model.add(minibatchStddev(r.minibatchStddev === true ? {} : r.minibatchStddev));
   model.add(tf.layers.flatten());
-  model.add(tf.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: init }));
+  if (r.minibatchDiscrimination) model.add(minibatchDiscrimination({ kernels: 50, dims: 5, seed: spec.seed, ...(r.minibatchDiscrimination === true ? {} : r.minibatchDiscrimination) }));
+  model.add(sn(tf.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: init })));
   return model;
+}
+
+/**
+ * Remedy layers a small discriminator can be built with (each `false` or absent: not used).
+ * Spectral normalisation wraps both convolutions and the output layer (Miyato et al. 2018);
+ * minibatch stddev appends one feature map before the flatten (ProGAN); minibatch
+ * discrimination appends its features after it (Salimans et al. 2016; default 50 kernels of 5 dims).
+ */
+export interface DiscriminatorRemedies {
+  spectralNormalization?: boolean;
+  minibatchStddev?: boolean | MinibatchStddevOptions;
+  minibatchDiscrimination?: boolean | Partial<MinibatchDiscriminationOptions>;
+}
+
+function checkRemedies(caller: string, remedies: DiscriminatorRemedies | undefined): DiscriminatorRemedies {
+  const r = optionsObject(`${caller}: remedies`, remedies);
+  if (r.spectralNormalization !== undefined) assertBoolean(`${caller}: remedies.spectralNormalization`, r.spectralNormalization);
+  for (const key of ['minibatchStddev', 'minibatchDiscrimination'] as const) {
+    const v = r[key];
+    if (v !== undefined && typeof v !== 'boolean' && (v === null || typeof v !== 'object')) {
+      throw new GanHacksError('INVALID_ARGUMENT', `${caller}: remedies.${key} must be a boolean or an options object, got ${show(v)}.`);
+    }
+  }
+  return r;
 }
