@@ -3,6 +3,7 @@ import { dcganNormal, type Initializer } from '../initializers/dcganNormal.js';
 import { GanHacksError } from '../errors/index.js';
 import { optionsObject } from '../internal/validate.js';
 import { leakyReLU, stridedDownsample, stridedUpsample } from './blocks.js';
+import { assertDropoutRate } from './dcgan.js';
 import { LAYER_LIMITS, assertCount, assertImageShape, assertOptionalName, assertOptionalSeed, assertWeightCount } from './limits.js';
 
 /**
@@ -37,6 +38,13 @@ export interface ConditionalDiscriminatorArgs {
   inputShape?: [number, number, number];
   /** Channels of both strided convolutions. @defaultValue 64 (the source) */
   filters?: number;
+  /**
+   * Dropout rate on the features φ(x) before the heads, in [0, 1); 0 adds no layer. Brownlee's
+   * cGAN tutorial ("How to Develop a Conditional GAN (cGAN) From Scratch", 2019) puts 0.4 there
+   * to keep D from overpowering G; active in training calls only.
+   * @defaultValue 0
+   */
+  dropout?: number;
   /** Seed for reproducible initial weights. */
   seed?: number;
   /** Model name. @defaultValue 'projection_discriminator' or 'acgan_discriminator' */
@@ -142,9 +150,11 @@ function trunk(fn: string, args: ConditionalDiscriminatorArgs): { classes: numbe
   const o = optionsObject(fn, args);
   const inputShape = o.inputShape ?? [28, 28, 1];
   const filters = o.filters ?? 64;
+  const dropout = o.dropout ?? 0;
   checkClasses(fn, o.classes);
   assertImageShape(`${fn}: inputShape`, inputShape);
   assertCount(`${fn}: filters`, filters, LAYER_LIMITS.units);
+  assertDropoutRate(`${fn}: dropout`, dropout);
   assertOptionalSeed(`${fn}: seed`, o.seed);
   assertOptionalName(`${fn}: name`, o.name);
   const [h, w, c] = inputShape;
@@ -160,7 +170,8 @@ function trunk(fn: string, args: ConditionalDiscriminatorArgs): { classes: numbe
     x = stridedDownsample({ filters, kernelSize: 4, kernelInitializer: init }).apply(x) as tf.SymbolicTensor;
     x = leakyReLU().apply(x) as tf.SymbolicTensor;
   }
-  const features = tf.layers.flatten().apply(x) as tf.SymbolicTensor;
+  let features = tf.layers.flatten().apply(x) as tf.SymbolicTensor;
+  if (dropout > 0) features = tf.layers.dropout({ rate: dropout }).apply(features) as tf.SymbolicTensor;
   return { classes: o.classes, image, features, featureCount, init, name: o.name };
 }
 
@@ -168,7 +179,7 @@ function trunk(fn: string, args: ConditionalDiscriminatorArgs): { classes: numbe
  * A projection discriminator (Miyato & Koyama 2018, "cGANs with Projection Discriminator",
  * https://arxiv.org/abs/1802.05637) on the trunk of "How to Identify and Diagnose GAN Failure
  * Modes" (Brownlee 2019; {@link failureModesDiscriminator}): φ(x) = Flatten(2 × [Conv2D(filters,
- * 4×4, s2, same) → LeakyReLU(0.2)]), and the output
+ * 4×4, s2, same) → LeakyReLU(0.2)]) (then Dropout with `dropout`), and the output
  *
  *   D(x, y) = ψ(φ(x)) + ⟨embed(y), φ(x)⟩,
  *
@@ -195,8 +206,8 @@ function trunk(fn: string, args: ConditionalDiscriminatorArgs): { classes: numbe
  * await trainer.fit({ images, labels }, { batchSize: 64, iterations: 2000 });
  * ```
  * @throws GanHacksError `INVALID_ARGUMENT` for sizes that are not positive integers, a non-finite
- * seed or an empty name; `INVALID_RANGE` for fewer than 2 classes or sizes above the caps;
- * `INVALID_SHAPE` for an inputShape that is not [height, width, channels].
+ * seed or an empty name; `INVALID_RANGE` for fewer than 2 classes, sizes above the caps or a
+ * dropout outside [0, 1); `INVALID_SHAPE` for an inputShape that is not [height, width, channels].
  */
 export function projectionDiscriminator(args: ProjectionDiscriminatorArgs): tf.LayersModel {
   const fn = 'projectionDiscriminator';
@@ -215,7 +226,7 @@ export function projectionDiscriminator(args: ProjectionDiscriminatorArgs): tf.L
  * An auxiliary-classifier discriminator (Odena et al. 2017, "Conditional Image Synthesis with
  * Auxiliary Classifier GANs", https://arxiv.org/abs/1610.09585) on the trunk of "How to Identify
  * and Diagnose GAN Failure Modes" (Brownlee 2019; {@link failureModesDiscriminator}):
- * Flatten(2 × [Conv2D(filters, 4×4, s2, same) → LeakyReLU(0.2)]) feeding two heads, the source
+ * Flatten(2 × [Conv2D(filters, 4×4, s2, same) → LeakyReLU(0.2)]) (then Dropout with `dropout`) feeding two heads, the source
  * (Dense(1, sigmoid): the probability that the image is real, for {@link ACGAN}'s default
  * `MinimaxGAN()` source loss) and the class logits (Dense(classes), no activation).
  *

@@ -162,6 +162,29 @@ describe('projectionDiscriminator', () => {
     t.dispose();
   });
 
+  it('dropout adds one Dropout on φ(x), no parameter, active in training calls only', () => {
+    const args = { classes: 3, inputShape: [8, 8, 1] as [number, number, number], filters: 2, seed: 6 };
+    for (const build of [projectionDiscriminator, acganDiscriminator]) {
+      const plain = build(args);
+      const dropped = build({ ...args, dropout: 0.5 });
+      const kinds = (m: tf.LayersModel): string[] => m.layers.map((l) => l.getClassName());
+      expect(kinds(plain)).not.toContain('Dropout');
+      expect(kinds(dropped).filter((k) => k === 'Dropout')).toHaveLength(1);
+      expect(dropped.countParams()).toBe(plain.countParams());
+      const images = tf.randomUniform([2, 8, 8, 1], -1, 1, 'float32', 13);
+      const y = labels2d([0, 2]);
+      const input = build === projectionDiscriminator ? [images, y] : images;
+      const first = (o: tf.Tensor | tf.Tensor[]): number[] => Array.from((Array.isArray(o) ? o[0] : o).dataSync());
+      const [t1, t2, p1, p2] = tf.tidy(() => [dropped.apply(input, { training: true }), dropped.apply(input, { training: true }), dropped.predict(input), dropped.predict(input)].map((o) => first(o as tf.Tensor | tf.Tensor[])));
+      expect(t1).not.toEqual(t2);
+      expect(p1).toEqual(p2);
+      tf.dispose([images, y]);
+      plain.dispose();
+      dropped.dispose();
+    }
+    expectCode(() => acganDiscriminator({ ...args, dropout: 1 }), 'INVALID_RANGE');
+  });
+
   it('refuses bad options with a code', () => {
     expectCode(() => projectionDiscriminator(null as never), 'INVALID_ARGUMENT');
     expectCode(() => projectionDiscriminator({ classes: 1 }), 'INVALID_RANGE');
