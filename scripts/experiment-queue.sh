@@ -7,7 +7,7 @@
 # only at the end. Every run checkpoints each epoch under runs/checkpoints/, so a queue stopped
 # mid-run resumes it where it was.
 # Usage: [ROWS="b1-stable b3-bn ..."] bash scripts/experiment-queue.sh [plan]   plan: full (default: C, D, E and B3 with batch norm,
-# then B seeds 1-5) | b SEEDS... | generators SEEDS... (re-run B rows into runs/rerun/, keeping generators) | cde | c | d-long (the layer-normalised critic for 3,000 iterations;
+# then B seeds 1-5) | b SEEDS... | generators SEEDS... (re-run B rows into runs/rerun/, keeping generators) | remedies SEEDS... (the remedies matrix) | cde | c | d-long (the layer-normalised critic for 3,000 iterations;
 # D_ITERATIONS=N ends it at N instead, resuming from the same checkpoints)
 set -u
 THREADS=${THREADS:-2}
@@ -64,10 +64,32 @@ generator_jobs() {
   done
 }
 
+# The remedies matrix (docs/experiments/remedies.md): each failing row with three remedies, seeds given.
+# REMEDY_ROWS overrides the rows ("row:remedy,remedy ..."; row as in ROWS).
+REMEDY_ROWS=${REMEDY_ROWS:-"b2-mode-collapse:minibatch-discrimination,minibatch-stddev,replay b4-aggressive-adam:spectral-norm,instance-noise,ema b1-bn:r1,instance-noise,spectral-norm"}
+remedy_jobs() {
+  for seed in "$@"; do
+    for row in $REMEDY_ROWS; do
+      exp=${row%%:*}; remedies=${row#*:}
+      script=$exp; extra=""; id=${exp%%-*}
+      case "$exp" in
+        b3-bn) script=b3-combined-batch; extra="--batch-norm"; id=b3-bn ;;
+        b1-bn) script=b1-stable; extra="--batch-norm"; id=b1-bn ;;
+      esac
+      for remedy in ${remedies//,/ }; do
+        out=docs/experiments/remedies/$id/$remedy/seed-$seed
+        [ -f "$out/summary.json" ] && continue
+        echo "npx tsx examples/failure-modes/$script.ts --seed $seed --threads $THREADS --grids final $extra --remedy $remedy --out $out --checkpoints runs/checkpoints/remedies/$id/$remedy/seed-$seed --save-generator runs/remedies/$id/$remedy/seed-$seed/generator > runs/logs/remedy-$id-$remedy-seed-$seed.log 2>&1"
+      done
+    done
+  done
+}
+
 plan=${1:-full}
 case "$plan" in
   b) shift; jobs=$(b_jobs "$@") ;;
   generators) shift; jobs=$(generator_jobs "$@") ;;
+  remedies) shift; jobs=$(remedy_jobs "$@") ;;
   cde) jobs=$(cde_jobs) ;;
   c) jobs=$(cde_jobs | grep examples/monitoring) ;;
   d-long)

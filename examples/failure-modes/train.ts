@@ -15,9 +15,12 @@ import {
   failureModesGenerator,
   loadMnist,
   type DiscriminatorStepMode,
+  type Hook,
 } from 'gan-hacks';
 import { ProgressBar, SampleGrid } from 'gan-hacks/node';
+import { saveModel } from 'gan-hacks/node';
 import { exampleArgs, finish, timedFit, checkpointHooks, setup, type RunSummary } from '../lib.js';
+import { remedySetup } from './remedies.js';
 
 /** What a B experiment changes from B1. */
 export interface FailureModeSetup {
@@ -34,43 +37,71 @@ export interface FailureModeSetup {
 }
 
 export async function trainFailureMode(setupOptions: FailureModeSetup): Promise<RunSummary> {
-  const args = exampleArgs(setupOptions.id.toLowerCase(), { 'batch-norm': { type: 'boolean' }, 'save-generator': { type: 'string' } });
+  const args = exampleArgs(setupOptions.id.toLowerCase(), { 'batch-norm': { type: 'boolean' }, 'save-generator': { type: 'string' }, remedy: { type: 'string' } });
   const batchNorm = setupOptions.batchNorm ?? Boolean(args.flags['batch-norm']);
-  const id = batchNorm && !setupOptions.batchNorm ? `${setupOptions.id}-bn` : setupOptions.id;
+  const iterationsFor = args.iterations ?? (args.quick ? 6 : 450);
+  const remedies = remedySetup(args.flags.remedy as string | undefined, iterationsFor);
+  const baseId = batchNorm && !setupOptions.batchNorm ? `${setupOptions.id}-bn` : setupOptions.id;
+  const id = remedies.names.length > 0 ? `${baseId}+${remedies.names.join('+')}` : baseId;
   const backend = await setup(args);
   const latentDim = setupOptions.latentDim ?? 50;
   const batchSize = args.quick ? 16 : 128;
-  const iterations = args.iterations ?? (args.quick ? 6 : 450);
+  const iterations = iterationsFor;
   const iterationsPerEpoch = args.quick ? 3 : 45;
 
   const { images } = await loadMnist({ digits: [8], limit: args.quick ? 128 : undefined }); // 944 eights in [-1, 1]
   const adam = (): tf.Optimizer => (setupOptions.aggressiveAdam ? tf.train.adam(0.001, 0.9) : dcganAdam());
   const trainer = new Trainer({
     generator: failureModesGenerator({ latentDim, batchNorm, seed: args.seed }),
-    discriminator: failureModesDiscriminator({ batchNorm, seed: args.seed + 1 }),
+    discriminator: failureModesDiscriminator({ batchNorm, seed: args.seed + 1, remedies: remedies.discriminator }),
     latentDim,
     discriminatorStep: setupOptions.discriminatorStep ?? 'separate',
     // The source trains G through a frozen Keras D model: with batch norm (the -bn rows) D uses its moving statistics in the G step.
     discriminatorModeInGeneratorStep: 'inference',
     optimizers: { generator: adam(), discriminator: adam() },
     seed: args.seed,
+    regularizers: remedies.regularizers,
+    augmentations: remedies.augmentations,
+    labels: remedies.labels,
     hooks: [
       new NaNGuard(),
-      new DiversityProbe({ real: images.slice(0, 200), every: args.quick ? 3 : 25 }),
-      ...(args.grids === 'epoch' ? [new SampleGrid({ dir: `${args.out}/grids`, size: 10, grid: { scale: 2 } })] : []),
+      ...(remedies.average ? [remedies.average] : []),
+      // With ema, what the run is judged by (diversity, grids) is the averaged generator.
+      withAverage(new DiversityProbe({ real: images.slice(0, 200), every: args.quick ? 3 : 25 })),
+      ...(args.grids === 'epoch' ? [withAverage(new SampleGrid({ dir: `${args.out}/grids`, size: 10, grid: { scale: 2 } }))] : []),
       ...checkpointHooks(args),
       new ProgressBar(),
     ],
   });
   const fitted = await timedFit(trainer, images, { batchSize, iterations, iterationsPerEpoch }, args);
-  return finish({
+  const report = (): Promise<RunSummary> => finish({
     experiment: id,
-    title: `${setupOptions.title}${batchNorm && !setupOptions.batchNorm ? ' (batch norm)' : ''}`,
+    title: `${setupOptions.title}${batchNorm && !setupOptions.batchNorm ? ' (batch norm)' : ''}${remedies.names.length > 0 ? ` + ${remedies.names.join(' + ')}` : ''}`,
     args,
     trainer,
     ...fitted,
     backend,
     real: images,
-    config: { latentDim, batchSize, iterations, iterationsPerEpoch, discriminatorStep: trainer.discriminatorStep, aggressiveAdam: Boolean(setupOptions.aggressiveAdam), batchNorm, data: `${images.shape[0]} MNIST eights` },
+    config: {
+      latentDim,
+      batchSize,
+      iterations,
+      iterationsPerEpoch,
+      discriminatorStep: trainer.discriminatorStep,
+      aggressiveAdam: Boolean(setupOptions.aggressiveAdam),
+      batchNorm,
+      ...(remedies.names.length > 0 ? { remedies: remedies.names } : {}),
+      data: `${images.shape[0]} MNIST eights`,
+    },
   });
+  if (!remedies.average) return report();
+  // The averaged generator is the run's result: its samples are measured and it is the generator kept.
+  return remedies.average.withAveragedWeights(trainer.generator, async () => {
+    if (args.flags['save-generator']) await saveModel(trainer.generator, String(args.flags['save-generator']));
+    return report();
+  });
+
+  function withAverage<H extends Hook>(hook: H): Hook {
+    return remedies.average ? remedies.average.wrap(hook) : hook;
+  }
 }
