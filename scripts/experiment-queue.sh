@@ -17,15 +17,20 @@ ROWS=${ROWS:-"b1-stable b2-mode-collapse b3-combined-batch b4-aggressive-adam b3
 cd "$(dirname "$0")/.."
 mkdir -p runs/logs
 
+# Sets script, extra and id for a B row name (b1-stable, b3-bn, ...).
+row_parts() {
+  script=$1; extra=""; id=${1%%-*}
+  case "$1" in
+    b3-bn) script=b3-combined-batch; extra="--batch-norm"; id=b3-bn ;;
+    b1-bn) script=b1-stable; extra="--batch-norm"; id=b1-bn ;;
+  esac
+}
+
 b_jobs() {
   for seed in "$@"; do
     grids=final; [ "$seed" = 1 ] && grids=epoch
     for exp in $ROWS; do
-      script=$exp; extra=""; id=${exp%%-*}
-      case "$exp" in
-        b3-bn) script=b3-combined-batch; extra="--batch-norm"; id=b3-bn ;;
-        b1-bn) script=b1-stable; extra="--batch-norm"; id=b1-bn ;;
-      esac
+      row_parts "$exp"
       out=docs/experiments/failure-modes/$id/seed-$seed
       [ -f "$out/summary.json" ] && continue
       echo "npx tsx examples/failure-modes/$script.ts --seed $seed --threads $THREADS --grids $grids $extra --out $out --checkpoints runs/checkpoints/$id/seed-$seed --save-generator runs/failure-modes/$id/seed-$seed/generator > runs/logs/$id-seed-$seed.log 2>&1"
@@ -52,11 +57,7 @@ cde_jobs() {
 generator_jobs() {
   for seed in "$@"; do
     for exp in $ROWS; do
-      script=$exp; extra=""; id=${exp%%-*}
-      case "$exp" in
-        b3-bn) script=b3-combined-batch; extra="--batch-norm"; id=b3-bn ;;
-        b1-bn) script=b1-stable; extra="--batch-norm"; id=b1-bn ;;
-      esac
+      row_parts "$exp"
       out=runs/rerun/$id/seed-$seed
       [ -f "runs/failure-modes/$id/seed-$seed/generator/model.json" ] && continue
       echo "npx tsx examples/failure-modes/$script.ts --seed $seed --threads $THREADS --grids final $extra --out $out --checkpoints runs/checkpoints/rerun-$id/seed-$seed --save-generator runs/failure-modes/$id/seed-$seed/generator > runs/logs/rerun-$id-seed-$seed.log 2>&1"
@@ -71,11 +72,7 @@ remedy_jobs() {
   for seed in "$@"; do
     for row in $REMEDY_ROWS; do
       exp=${row%%:*}; remedies=${row#*:}
-      script=$exp; extra=""; id=${exp%%-*}
-      case "$exp" in
-        b3-bn) script=b3-combined-batch; extra="--batch-norm"; id=b3-bn ;;
-        b1-bn) script=b1-stable; extra="--batch-norm"; id=b1-bn ;;
-      esac
+      row_parts "$exp"
       for remedy in ${remedies//,/ }; do
         out=docs/experiments/remedies/$id/$remedy/seed-$seed
         [ -f "$out/summary.json" ] && continue
