@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { dcganNormal, type Initializer } from '../initializers/dcganNormal.js';
 import { GanHacksError } from '../errors/index.js';
-import { optionsObject } from '../internal/validate.js';
-import { leakyReLU, stridedDownsample, stridedUpsample } from './blocks.js';
+import { assertBoolean, optionsObject } from '../internal/validate.js';
+import { batchNorm, leakyReLU, stridedDownsample, stridedUpsample } from './blocks.js';
 import { assertDropoutRate } from './dcgan.js';
 import { LAYER_LIMITS, assertCount, assertImageShape, assertOptionalName, assertOptionalSeed, assertWeightCount } from './limits.js';
 
@@ -24,6 +24,12 @@ export interface ConditionalGeneratorArgs {
   outputShape?: [number, number, number];
   /** Channels of the dense layer's feature map and of both transposed convolutions. @defaultValue 128 (the source) */
   filters?: number;
+  /**
+   * Batch norm after each transposed convolution, before its LeakyReLU (the DCGAN paper, Radford et
+   * al. 2015; an earlier revision of the source, as `failureModesGenerator({ batchNorm })`).
+   * @defaultValue false
+   */
+  batchNorm?: boolean;
   /** Seed for reproducible initial weights. */
   seed?: number;
   /** Model name. @defaultValue 'conditional_generator' */
@@ -85,7 +91,8 @@ function embed(oneHot: tf.SymbolicTensor, units: number, init: Initializer, name
  * Nets", https://arxiv.org/abs/1411.1784): the label's learned embedding is concatenated to the
  * latent, then the generator of "How to Identify and Diagnose GAN Failure Modes" (Brownlee 2019;
  * {@link failureModesGenerator}): Dense(filters·h/4·w/4) → LeakyReLU(0.2) → Reshape →
- * 2 × [Conv2DTranspose(filters, 4×4, s2, same) → LeakyReLU] → Conv2D(channels, 7×7, same, tanh).
+ * 2 × [Conv2DTranspose(filters, 4×4, s2, same) → (BatchNorm with `batchNorm`) → LeakyReLU] →
+ * Conv2D(channels, 7×7, same, tanh).
  *
  * Inputs `[latent [n, latentDim], label [n, 1] int32]`, the order the {@link Trainer} passes them
  * with `classes` set; output `[n, ...outputShape]` in [-1, 1]. The embedding is a Dense layer
@@ -96,15 +103,15 @@ function embed(oneHot: tf.SymbolicTensor, units: number, init: Initializer, name
  *
  * Parameters (trainable): classes·E + (latentDim + E)·f·h·w/16 + f·h·w/16 + 2·(16f² + f) + 49·f·c + c,
  * with E = embeddingDim and f = filters; 1,478,389 for latentDim 100, 10 classes and the defaults
- * (plus the 100 frozen one-hot values).
+ * (plus the 100 frozen one-hot values); `batchNorm` adds 2·2f trainable and 2·2f moving statistics.
  *
  * @example
  * ```ts
  * const g = conditionalGenerator({ latentDim: 100, classes: 10 });
  * const digits = g.predict([sampleLatent(10, 100), tf.tensor2d([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [10, 1], 'int32')]); // [10, 28, 28, 1]
  * ```
- * @throws GanHacksError `INVALID_ARGUMENT` for sizes that are not positive integers, a non-finite
- * seed or an empty name; `INVALID_RANGE` for fewer than 2 classes or sizes above the caps
+ * @throws GanHacksError `INVALID_ARGUMENT` for sizes that are not positive integers, a non-boolean
+ * batchNorm, a non-finite seed or an empty name; `INVALID_RANGE` for fewer than 2 classes or sizes above the caps
  * (`MAX_CONDITIONAL_CLASSES` classes, 65,536 units, 2^27 weights a layer); `INVALID_SHAPE` for an
  * outputShape that is not [height, width, channels] with height and width divisible by 4.
  */
@@ -114,11 +121,13 @@ export function conditionalGenerator(args: ConditionalGeneratorArgs): tf.LayersM
   const embeddingDim = o.embeddingDim ?? 50;
   const filters = o.filters ?? 128;
   const outputShape = o.outputShape ?? [28, 28, 1];
+  const withBatchNorm = o.batchNorm ?? false;
   assertCount(`${fn}: latentDim`, o.latentDim, LAYER_LIMITS.units);
   checkClasses(fn, o.classes);
   assertCount(`${fn}: embeddingDim`, embeddingDim, LAYER_LIMITS.units);
   assertCount(`${fn}: filters`, filters, LAYER_LIMITS.units);
   assertImageShape(`${fn}: outputShape`, outputShape);
+  assertBoolean(`${fn}: batchNorm`, withBatchNorm);
   assertOptionalSeed(`${fn}: seed`, o.seed);
   assertOptionalName(`${fn}: name`, o.name);
   const [h, w, c] = outputShape;
@@ -139,6 +148,7 @@ export function conditionalGenerator(args: ConditionalGeneratorArgs): tf.LayersM
   x = tf.layers.reshape({ targetShape: [h / 4, w / 4, filters] }).apply(x) as tf.SymbolicTensor;
   for (let i = 0; i < 2; i++) {
     x = stridedUpsample({ filters, kernelSize: 4, kernelInitializer: init }).apply(x) as tf.SymbolicTensor;
+    if (withBatchNorm) x = batchNorm().apply(x) as tf.SymbolicTensor;
     x = leakyReLU().apply(x) as tf.SymbolicTensor;
   }
   const image = tf.layers.conv2d({ filters: c, kernelSize: 7, padding: 'same', activation: 'tanh', kernelInitializer: init }).apply(x) as tf.SymbolicTensor;

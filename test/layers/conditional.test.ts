@@ -95,6 +95,21 @@ describe('conditionalGenerator', () => {
     twin.dispose();
   });
 
+  it('batchNorm puts a BatchNormalization between each transposed convolution and its LeakyReLU', () => {
+    const args = { latentDim: 4, classes: 3, embeddingDim: 2, outputShape: [8, 8, 1] as [number, number, number], filters: 8 };
+    const plain = conditionalGenerator(args);
+    const normed = conditionalGenerator({ ...args, batchNorm: true });
+    const kinds = (m: tf.LayersModel): string[] => m.layers.map((l) => l.getClassName()).filter((k) => ['Conv2DTranspose', 'BatchNormalization', 'LeakyReLU', 'Conv2D'].includes(k));
+    expect(kinds(plain)).toEqual(['LeakyReLU', 'Conv2DTranspose', 'LeakyReLU', 'Conv2DTranspose', 'LeakyReLU', 'Conv2D']);
+    expect(kinds(normed)).toEqual(['LeakyReLU', 'Conv2DTranspose', 'BatchNormalization', 'LeakyReLU', 'Conv2DTranspose', 'BatchNormalization', 'LeakyReLU', 'Conv2D']);
+    // gamma and beta train (2 × 2f), the moving mean and variance do not (2 × 2f).
+    expect(trainableCount(normed)).toBe(trainableCount(plain) + 2 * 2 * 8);
+    expect(normed.countParams()).toBe(plain.countParams() + 4 * 2 * 8);
+    expectCode(() => conditionalGenerator({ ...args, batchNorm: 'yes' as never }), 'INVALID_ARGUMENT');
+    plain.dispose();
+    normed.dispose();
+  });
+
   it('refuses bad options with a code', () => {
     expectCode(() => conditionalGenerator(null as never), 'INVALID_ARGUMENT');
     expectCode(() => conditionalGenerator({ latentDim: 4, classes: 1 }), 'INVALID_RANGE');
