@@ -18,7 +18,7 @@ import {
   type FromWorker,
   type IterationRecord,
   type LossId,
-  type MemoryInfo,
+  type PlaygroundProbe,
   type PresetId,
   type RunConfig,
   type TimelineEntry,
@@ -139,7 +139,7 @@ function syncLossControls(): void {
 }
 
 function showPreset(id: PresetId): void {
-  for (const b of document.querySelectorAll<HTMLButtonElement>('#presets button')) b.setAttribute('aria-pressed', String(b.dataset.preset === id));
+  for (const b of Array.from(document.querySelectorAll<HTMLButtonElement>('#presets button'))) b.setAttribute('aria-pressed', String(b.dataset.preset === id));
   $('preset-summary').textContent = id === 'custom' ? 'Custom settings: changed from a preset.' : PRESETS[id].summary;
 }
 
@@ -187,8 +187,8 @@ function syncButtons(ready = backend !== undefined): void {
   buttons.reset.disabled = !ready;
   buttons.generator.disabled = records.length === 0;
   buttons.csv.disabled = records.length === 0;
-  for (const el of form.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input, select')) el.disabled = running;
-  for (const b of document.querySelectorAll<HTMLButtonElement>('#presets button')) b.disabled = running;
+  for (const el of Array.from(form.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input, select'))) el.disabled = running;
+  for (const b of Array.from(document.querySelectorAll<HTMLButtonElement>('#presets button'))) b.disabled = running;
   if (!running) syncLossControls();
   document.body.dataset.state = running ? 'running' : records.length ? 'paused' : 'idle';
 }
@@ -199,6 +199,7 @@ buttons.start.onclick = () => {
   if (problem) return showError(problem);
   config = c;
   clearRun();
+  $('error').hidden = true;
   localStorage.setItem(STORAGE_KEY, JSON.stringify(config));
   running = true;
   syncButtons();
@@ -460,18 +461,6 @@ $('full-runs').replaceChildren(
   }),
 );
 
-/** What the tests (and a curious reader in the console) read of the page. */
-interface PlaygroundProbe {
-  iteration(): number;
-  verdict(): Verdict | undefined;
-  timeline(): TimelineEntry[];
-  memory(): { iteration: number; numTensors: number; numBytes: number }[];
-  backend(): typeof backend;
-  checkpoint(): number | undefined;
-  gridIteration(): number;
-  running(): boolean;
-  records(): IterationRecord[];
-}
 (window as unknown as { playground: PlaygroundProbe }).playground = {
   iteration: () => records[records.length - 1]?.iteration ?? 0,
   verdict: () => diagnosis?.verdict,
@@ -483,7 +472,6 @@ interface PlaygroundProbe {
   running: () => running,
   records: () => records.map((r) => ({ ...r })),
 };
-export type { MemoryInfo, PlaygroundProbe };
 
 const wanted = new URLSearchParams(location.search).get('backend');
 send({

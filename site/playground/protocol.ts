@@ -149,4 +149,18 @@ export type FromWorker =
   | { type: 'generator'; modelJson: string; weights: ArrayBuffer; iteration: number }
   | { type: 'error'; message: string; code?: string };
 
+/** What the page exposes as window.playground: read by the tests, and by a curious reader in the console. */
+export interface PlaygroundProbe {
+  iteration(): number;
+  verdict(): Verdict | undefined;
+  timeline(): TimelineEntry[];
+  /** The worker's tensor count and bytes after each iteration of this page's run. */
+  memory(): ({ iteration: number } & MemoryInfo)[];
+  backend(): { backend: string; reason: string; threads?: number } | undefined;
+  checkpoint(): number | undefined;
+  gridIteration(): number;
+  running(): boolean;
+  records(): IterationRecord[];
+}
+
 export type { Diagnosis, Finding, IterationRecord, Verdict };

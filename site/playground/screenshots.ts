@@ -3,7 +3,9 @@
  * early in training (docs/playground/start.png) and at its end (docs/playground/trained.png), and prints
  * what the run measured: the verdict changes, the speed, the page's frames per second.
  *
- *   npx tsx site/playground/screenshots.ts [--preset b1] [--batch 128] [--iterations 200] [--start-at 30] [--out docs/playground]
+ *   npx tsx site/playground/screenshots.ts [--preset b1] [--batch 128] [--iterations 200] [--start-at 30] [--out docs/playground] [--only start]
+ *
+ * `--only start` takes the first figure and stops there (a few minutes).
  *
  * By default the B1 preset at its own batch size, to iteration 200 (stable from 175 in the committed Node
  * runs): 10-25 minutes on two cores.
@@ -27,6 +29,7 @@ const { values } = parseArgs({
     iterations: { type: 'string', default: '200' },
     'start-at': { type: 'string', default: '30' },
     out: { type: 'string', default: join(ROOT, 'docs/playground') },
+    only: { type: 'string' },
   },
 });
 const out = resolve(values.out);
@@ -67,13 +70,15 @@ try {
   fps.push(`${((await page.evaluate(framesPerSecond)) as number).toFixed(1)} at iteration ${await page.evaluate(iteration)}`);
   await page.waitForFunction(`${iteration} >= ${Number(values['start-at'])}`, null, { timeout: 0, polling: 1000 });
   await shoot(page, 'start.png');
-  fps.push(`${((await page.evaluate(framesPerSecond)) as number).toFixed(1)} at iteration ${await page.evaluate(iteration)}`);
-  await page.waitForFunction('!window.playground.running()', null, { timeout: 0, polling: 1000 });
-  const trainingSeconds = (performance.now() - clicked) / 1000;
-  await shoot(page, 'trained.png');
-  const timeline = (await page.evaluate('window.playground.timeline()')) as { iteration: number; verdict: string }[];
-  console.log(`${values.preset}, batch ${values.batch}, ${values.iterations} iterations: ${timeline.map((t) => `${t.iteration} → ${t.verdict}`).join(', ')}`);
-  console.log(`speed: ${(trainingSeconds / Number(values.iterations)).toFixed(2)} s / iteration over the run (last ten: ${await page.textContent('#speed')}); frames per second: ${fps.join(', ')}; memory: ${await page.textContent('#memory')}`);
+  if (values.only !== 'start') {
+    fps.push(`${((await page.evaluate(framesPerSecond)) as number).toFixed(1)} at iteration ${await page.evaluate(iteration)}`);
+    await page.waitForFunction('!window.playground.running()', null, { timeout: 0, polling: 1000 });
+    const trainingSeconds = (performance.now() - clicked) / 1000;
+    await shoot(page, 'trained.png');
+    const timeline = (await page.evaluate('window.playground.timeline()')) as { iteration: number; verdict: string }[];
+    console.log(`${values.preset}, batch ${values.batch}, ${values.iterations} iterations: ${timeline.map((t) => `${t.iteration} → ${t.verdict}`).join(', ')}`);
+    console.log(`speed: ${(trainingSeconds / Number(values.iterations)).toFixed(2)} s / iteration over the run (last ten: ${await page.textContent('#speed')}); frames per second: ${fps.join(', ')}; memory: ${await page.textContent('#memory')}`);
+  }
   console.log(`backend: ${await page.textContent('#backend')}; ${((performance.now() - started) / 60_000).toFixed(1)} min in all`);
 } finally {
   await browser.close();

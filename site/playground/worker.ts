@@ -69,22 +69,6 @@ const GRID_EVERY = 5;
 let images: tf.Tensor4D | undefined;
 let pauseRequested = false;
 
-interface Run {
-  config: RunConfig;
-  trainer: Trainer;
-  generator: tf.LayersModel;
-  discriminator: tf.LayersModel;
-  optimizers: tf.Optimizer[];
-  monitor: FailureMonitor;
-  grid: GridPoster;
-  checkpoints: PostingCheckpoint;
-  /** Verdict changes since the run began (rebuilt from the history after a reload). */
-  timeline: TimelineEntry[];
-  /** The promise of the fit under way. */
-  fitting: Promise<void> | undefined;
-  /** Set by a download request during fit: the controller hook saves between two iterations. */
-  saveRequested: boolean;
-}
 let run: Run | undefined;
 
 /**
@@ -235,68 +219,83 @@ function controller(r: Run): Hook {
   };
 }
 
-function build(config: RunConfig): Run {
-  if (!images) throw new GanHacksError('TRAINING_STATE', 'The worker has no data yet: send init first.');
-  const loss = makeLoss(config.loss);
-  const generator = failureModesGenerator({ latentDim: config.latentDim, batchNorm: config.batchNorm, seed: config.seed });
-  const discriminator =
-    LOSSES[config.loss].dOutput === 'sigmoid' ? failureModesDiscriminator({ batchNorm: config.batchNorm, seed: config.seed + 1 }) : linearDiscriminator(config.batchNorm, config.seed + 1);
-  const optimizers = [tf.train.adam(config.gLearningRate, config.gBeta1, config.beta2), tf.train.adam(config.dLearningRate, config.dBeta1, config.beta2)];
-  const labels = LOSSES[config.loss].usesTargets && (config.labelSmoothing || config.labelFlip > 0) ? { smoothPositive: config.labelSmoothing, flip: config.labelFlip > 0 ? config.labelFlip : undefined } : undefined;
-  const r = {
-    config,
-    generator,
-    discriminator,
-    optimizers,
-    timeline: [] as TimelineEntry[],
-    fitting: undefined,
-    saveRequested: false,
-    grid: new GridPoster(),
-    checkpoints: new PostingCheckpoint({ name: RUN_NAME, every: CHECK_EVERY, keep: 2 }),
-  } as Omit<Run, 'trainer' | 'monitor'> as Run;
-  r.monitor = new FailureMonitor({
-    every: CHECK_EVERY,
-    window: MONITOR_WINDOW,
-    onChange: (d: Diagnosis, _previous, iteration) => {
-      // After a reload the monitor starts without a past verdict; the rebuilt timeline has it.
-      if (r.timeline[r.timeline.length - 1]?.verdict !== d.verdict) r.timeline.push({ iteration, verdict: d.verdict });
-    },
-  });
-  // The probe reads its real samples once, in its constructor, and keeps nothing of them.
-  const real = images.slice(0, 200);
-  try {
-    const probe = new DiversityProbe({ real, every: CHECK_EVERY });
-    r.trainer = new Trainer({
-      generator,
-      discriminator,
-      loss,
-      latentDim: config.latentDim,
-      discriminatorStep: LOSSES[config.loss].needsBothBatches ? 'combined' : config.discriminatorStep,
-      discriminatorSteps: config.discriminatorSteps,
-      // As examples/failure-modes/train.ts: the source trains G through a frozen Keras D (batch norm on moving statistics).
-      discriminatorModeInGeneratorStep: 'inference',
-      labels,
-      optimizers: { generator: optimizers[0], discriminator: optimizers[1] },
-      seed: config.seed,
-      hooks: [new NaNGuard(), probe, r.monitor, r.grid, controller(r), r.checkpoints],
+/** One run: its models, optimizers, hooks and Trainer, built from the page's settings. */
+class Run {
+  readonly trainer: Trainer;
+  readonly generator: tf.LayersModel;
+  readonly discriminator: tf.LayersModel;
+  readonly optimizers: tf.Optimizer[];
+  readonly monitor: FailureMonitor;
+  readonly grid = new GridPoster();
+  readonly checkpoints = new PostingCheckpoint({ name: RUN_NAME, every: CHECK_EVERY, keep: 2 });
+  /** Verdict changes since the run began (rebuilt from the history after a reload). */
+  readonly timeline: TimelineEntry[] = [];
+  /** The promise of the fit under way. */
+  fitting: Promise<void> | undefined;
+  /** Set by a download request during fit: the controller hook saves between two iterations. */
+  saveRequested = false;
+
+  constructor(
+    readonly config: RunConfig,
+    images: tf.Tensor4D,
+  ) {
+    const loss = makeLoss(config.loss);
+    const { dOutput, usesTargets, needsBothBatches } = LOSSES[config.loss];
+    this.generator = failureModesGenerator({ latentDim: config.latentDim, batchNorm: config.batchNorm, seed: config.seed });
+    this.discriminator =
+      dOutput === 'sigmoid' ? failureModesDiscriminator({ batchNorm: config.batchNorm, seed: config.seed + 1 }) : linearDiscriminator(config.batchNorm, config.seed + 1);
+    this.optimizers = [tf.train.adam(config.gLearningRate, config.gBeta1, config.beta2), tf.train.adam(config.dLearningRate, config.dBeta1, config.beta2)];
+    const labels = usesTargets && (config.labelSmoothing || config.labelFlip > 0) ? { smoothPositive: config.labelSmoothing, flip: config.labelFlip > 0 ? config.labelFlip : undefined } : undefined;
+    this.monitor = new FailureMonitor({
+      every: CHECK_EVERY,
+      window: MONITOR_WINDOW,
+      onChange: (d: Diagnosis, _previous, iteration) => {
+        // After a reload the monitor starts without a past verdict; the rebuilt timeline has it.
+        if (this.timeline[this.timeline.length - 1]?.verdict !== d.verdict) this.timeline.push({ iteration, verdict: d.verdict });
+      },
     });
-  } catch (e) {
-    generator.dispose();
-    discriminator.dispose();
-    optimizers.forEach((o) => o.dispose());
-    throw e;
-  } finally {
-    real.dispose();
+    // The probe reads its real samples once, in its constructor, and keeps nothing of them.
+    const real = images.slice(0, 200);
+    try {
+      const probe = new DiversityProbe({ real, every: CHECK_EVERY });
+      this.trainer = new Trainer({
+        generator: this.generator,
+        discriminator: this.discriminator,
+        loss,
+        latentDim: config.latentDim,
+        discriminatorStep: needsBothBatches ? 'combined' : config.discriminatorStep,
+        discriminatorSteps: config.discriminatorSteps,
+        // As examples/failure-modes/train.ts: the source trains G through a frozen Keras D (batch norm on moving statistics).
+        discriminatorModeInGeneratorStep: 'inference',
+        labels,
+        optimizers: { generator: this.optimizers[0], discriminator: this.optimizers[1] },
+        seed: config.seed,
+        hooks: [new NaNGuard(), probe, this.monitor, this.grid, controller(this), this.checkpoints],
+      });
+    } catch (e) {
+      this.disposeModels();
+      throw e;
+    } finally {
+      real.dispose();
+    }
   }
-  return r;
+
+  dispose(): void {
+    this.trainer.dispose();
+    this.grid.dispose();
+    this.disposeModels();
+  }
+
+  private disposeModels(): void {
+    this.generator.dispose();
+    this.discriminator.dispose();
+    this.optimizers.forEach((o) => o.dispose());
+  }
 }
 
-function disposeRun(r: Run): void {
-  r.trainer.dispose();
-  r.grid.dispose();
-  r.generator.dispose();
-  r.discriminator.dispose();
-  r.optimizers.forEach((o) => o.dispose());
+function build(config: RunConfig): Run {
+  if (!images) throw new GanHacksError('TRAINING_STATE', 'The worker has no data yet: send init first.');
+  return new Run(config, images);
 }
 
 /** Stops the run under way (at the end of its iteration) and frees it. */
@@ -305,7 +304,7 @@ async function dropRun(): Promise<void> {
   if (!r) return;
   pauseRequested = true;
   await r.fitting?.catch(() => undefined);
-  disposeRun(r);
+  r.dispose();
   run = undefined;
 }
 
@@ -350,7 +349,7 @@ async function resume(config: RunConfig): Promise<void> {
   try {
     await r.trainer.resume(r.checkpoints);
   } catch (e) {
-    disposeRun(r);
+    r.dispose();
     throw e;
   }
   run = r;

@@ -20,7 +20,7 @@ import type { Browser, BrowserContext, Download, Page } from 'playwright-core';
 import { History, failureModesGenerator } from 'gan-hacks';
 import { CHROMIUM, launchChromium, removeDir, ROOT } from '../browser/harness.js';
 import { serveSite, type SiteServer } from '../../scripts/site/serve.js';
-import type { PlaygroundProbe } from '../../site/playground/main.js';
+import type { PlaygroundProbe } from '../../site/playground/protocol.js';
 
 type Probe = { [K in keyof PlaygroundProbe]: Awaited<ReturnType<PlaygroundProbe[K]>> };
 
