@@ -190,7 +190,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the playground in Chromium', () => {
     await context.close();
   }, 900_000);
 
-  it("B1 at its own batch size (128) trains in the page and states its speed", async () => {
+  it('B1 at its own batch size (128) trains in the page and states its speed; reset forgets the run', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
     const { page, errors } = await open(context);
     // A fresh context has no stored run: no offer to resume.
@@ -208,6 +208,12 @@ describe.skipIf(!existsSync(CHROMIUM))('the playground in Chromium', () => {
     expect(fps).toBeGreaterThanOrEqual(20);
     expect(await gridVariance(page)).toBeGreaterThan(0);
     expect(await page.locator('#curves svg').count()).toBeGreaterThan(0);
+    // Reset deletes the stored run: after a reload the page offers nothing to resume (it would without the reset).
+    await page.click('#reset');
+    await until(page, "document.body.dataset.state === 'idle' && window.playground.iteration() === 0", 60_000);
+    await page.reload();
+    await until(page, 'window.playground?.backend() !== undefined', 120_000);
+    expect(await page.isVisible('#saved')).toBe(false);
     expect(errors).toEqual([]);
     await context.close();
   }, 600_000);
