@@ -90,7 +90,7 @@ export interface TrainerOptions {
 /**
  * When {@link Trainer.fit} hands control back to the event loop between
  * iterations: `'auto'` yields whenever a frame's worth of time (16 ms) has
- * passed in a browser and never in Node; `'never'`; or a number of
+ * passed in a page or a Web Worker and never in Node; `'never'`; or a number of
  * milliseconds between yields (0: after every iteration).
  */
 export type YieldEvery = 'auto' | 'never' | number;

@@ -25,9 +25,12 @@ export function optimizerStep(optimizer: tf.Optimizer, model: tf.LayersModel, f:
   }
 }
 
-const inBrowser = typeof window !== 'undefined' && typeof document !== 'undefined';
+/** A page or a Web Worker: 'auto' yields there (a worker must yield too, or its messages, a pause, wait for the run). */
+const inBrowser =
+  (typeof window !== 'undefined' && typeof document !== 'undefined') ||
+  (typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope === 'function' && globalThis instanceof (globalThis as unknown as { WorkerGlobalScope: new () => object }).WorkerGlobalScope);
 
-/** `fit`'s yieldEvery in milliseconds, or undefined for never ('auto': a frame in a browser, never in Node). */
+/** `fit`'s yieldEvery in milliseconds, or undefined for never ('auto': a frame in a page or a worker, never in Node). */
 export function yieldInterval(every: 'auto' | 'never' | number): number | undefined {
   if (every === 'auto') return inBrowser ? 16 : undefined;
   return every === 'never' ? undefined : every;
