@@ -102,3 +102,37 @@ export function sampleLabels(n: number, classes: number, seed: number): tf.Tenso
 export function cyclingLabels(n: number, classes: number): tf.Tensor1D {
   return tf.tidy(() => tf.range(0, n, 1, 'int32').mod(tf.scalar(classes, 'int32')) as tf.Tensor1D);
 }
+
+/**
+ * D's outputs (in training mode) on whichever halves are given. Both halves go through D stacked in one
+ * pass, as a combined step does: batch norm sees them mixed.
+ */
+export function discriminateHalves(
+  discriminator: tf.LayersModel,
+  batch: { real?: tf.Tensor; fake?: tf.Tensor; realLabels?: tf.Tensor1D; fakeLabels?: tf.Tensor1D },
+): { real?: { source: tf.Tensor; classes?: tf.Tensor }; fake?: { source: tf.Tensor; classes?: tf.Tensor } } {
+  const { real, fake, realLabels, fakeLabels } = batch;
+  if (!real || !fake) {
+    return { real: real && discriminateWith(discriminator, real, realLabels, true), fake: fake && discriminateWith(discriminator, fake, fakeLabels, true) };
+  }
+  const both = discriminateWith(discriminator, tf.concat([real, fake]), realLabels && fakeLabels && tf.concat([realLabels, fakeLabels]), true);
+  const sizes = [real.shape[0], fake.shape[0]];
+  const [rs, fs] = tf.split(both.source, sizes);
+  const [rc, fc] = both.classes ? tf.split(both.classes, sizes) : [];
+  return { real: { source: rs, classes: rc }, fake: { source: fs, classes: fc } };
+}
+
+/** Checks `generate`'s labels for a class-conditional run: one class index per sample. */
+export function checkGenerateLabels(labels: tf.Tensor1D | number[] | undefined, n: number, classes: number): void {
+  const where = 'Trainer.generate';
+  if (labels === undefined) throw new GanHacksError('INVALID_ARGUMENT', `${where}: this run is class-conditional; pass labels (${n} class indices in [0, ${classes})), e.g. trainer.generate(z, undefined, labels).`);
+  if (labels instanceof tf.Tensor) {
+    if (labels.isDisposed || labels.rank !== 1 || labels.shape[0] !== n || labels.dtype !== 'int32') {
+      throw new GanHacksError('INVALID_SHAPE', `${where}: labels must be a live int32 tensor of shape [${n}], got ${labels.dtype} [${labels.shape.join(', ')}].`);
+    }
+    return;
+  }
+  if (!Array.isArray(labels) || labels.length !== n || labels.some((c) => !Number.isInteger(c) || c < 0 || c >= classes)) {
+    throw new GanHacksError('INVALID_ARGUMENT', `${where}: labels must be ${n} integers in [0, ${classes}), got ${Array.isArray(labels) ? `${labels.length} values` : typeof labels}.`);
+  }
+}

@@ -11,7 +11,7 @@ import { seedDropout } from './dropoutSeeds.js';
 import type { Hook, TrainState } from './hooks.js';
 import { HookList } from './hookList.js';
 import { createBatchSource, type BatchSource, type DataCursor, type TrainingData } from './data.js';
-import { discriminateWith, generateWith, resolveConditioning, sampleLabels, type Conditioning } from './conditioning.js';
+import { checkGenerateLabels, discriminateHalves, discriminateWith, generateWith, resolveConditioning, sampleLabels, type Conditioning } from './conditioning.js';
 import { discriminatorTargets, type LabelHacks } from './labels.js';
 import { dcganAdam } from './optimizers.js';
 import type { CheckpointSource, TrainerCheckpoint } from './checkpoint.js';
@@ -159,21 +159,7 @@ export class Trainer {
       const real = given.real && this.augmented(given.real, 'real', 'discriminator');
       const fake = given.fake && this.augmented(given.fake, 'fake', 'discriminator');
       const batch = { real, fake };
-      const apply = (x: tf.Tensor, labels: tf.Tensor1D | undefined) => discriminateWith(this.discriminator, x, labels, true);
-      let realOut: { source: tf.Tensor; classes?: tf.Tensor } | undefined;
-      let fakeOut: { source: tf.Tensor; classes?: tf.Tensor } | undefined;
-      if (real && fake) {
-        // Stacked batches go through D in one pass, as a combined step does: batch norm sees both mixed.
-        const both = apply(tf.concat([real, fake]), realLabels && fakeLabels && tf.concat([realLabels, fakeLabels]));
-        const sizes = [real.shape[0], fake.shape[0]];
-        const [rs, fs] = tf.split(both.source, sizes);
-        const [rc, fc] = both.classes ? tf.split(both.classes, sizes) : [];
-        realOut = { source: rs, classes: rc };
-        fakeOut = { source: fs, classes: fc };
-      } else {
-        realOut = real && apply(real, realLabels);
-        fakeOut = fake && apply(fake, fakeLabels);
-      }
+      const { real: realOut, fake: fakeOut } = discriminateHalves(this.discriminator, { real, fake, realLabels, fakeLabels });
       const terms = this.loss.discriminatorLoss({
         real: realOut?.source,
         fake: fakeOut?.source,
@@ -365,20 +351,5 @@ export class Trainer {
     for (const r of this.regularizers) r.dispose?.();
     for (const a of this.augmentations) a.dispose?.();
     for (const o of this.ownOptimizers.splice(0)) o.dispose();
-  }
-}
-
-/** Checks `generate`'s labels for a class-conditional run: one class index per sample. */
-function checkGenerateLabels(labels: tf.Tensor1D | number[] | undefined, n: number, classes: number): void {
-  const where = 'Trainer.generate';
-  if (labels === undefined) throw new GanHacksError('INVALID_ARGUMENT', `${where}: this run is class-conditional; pass labels (${n} class indices in [0, ${classes})), e.g. trainer.generate(z, undefined, labels).`);
-  if (labels instanceof tf.Tensor) {
-    if (labels.isDisposed || labels.rank !== 1 || labels.shape[0] !== n || labels.dtype !== 'int32') {
-      throw new GanHacksError('INVALID_SHAPE', `${where}: labels must be a live int32 tensor of shape [${n}], got ${labels.dtype} [${labels.shape.join(', ')}].`);
-    }
-    return;
-  }
-  if (!Array.isArray(labels) || labels.length !== n || labels.some((c) => !Number.isInteger(c) || c < 0 || c >= classes)) {
-    throw new GanHacksError('INVALID_ARGUMENT', `${where}: labels must be ${n} integers in [0, ${classes}), got ${Array.isArray(labels) ? `${labels.length} values` : typeof labels}.`);
   }
 }
