@@ -26,8 +26,8 @@ import {
   mnistClassifier,
   projectionDiscriminator,
 } from 'gan-hacks';
-import { ProgressBar, SampleGrid, checkpointFolder, listCheckpoints, writeFileAtomic, writeLearningCurves, writePng } from 'gan-hacks/node';
-import { checkpointHooks, exampleArgs, setup } from './lib.js';
+import { ProgressBar, SampleGrid, writeFileAtomic, writeLearningCurves, writePng } from 'gan-hacks/node';
+import { checkpointHooks, exampleArgs, setup, timedFit } from './lib.js';
 
 const args = exampleArgs('conditional', { discriminator: { type: 'string' }, batch: { type: 'string' }, 'd-dropout': { type: 'string' }, 'no-g-batch-norm': { type: 'boolean' } });
 const kind = args.flags.discriminator === 'projection' ? 'projection' : 'acgan';
@@ -65,15 +65,7 @@ const trainer = new Trainer({
   ],
 });
 
-let resumedFrom: number | undefined;
-if (args.checkpoints && (await listCheckpoints(args.checkpoints)).length > 0) {
-  await trainer.resume(checkpointFolder(args.checkpoints));
-  resumedFrom = trainer.history.length;
-  console.log(`resumed from iteration ${resumedFrom} (${args.checkpoints})`);
-}
-const start = performance.now();
-const history = await trainer.fit({ images, labels }, { batchSize, iterations, iterationsPerEpoch });
-const seconds = (performance.now() - start) / 1000;
+const { history, seconds, resumedFrom } = await timedFit(trainer, { images, labels }, { batchSize, iterations, iterationsPerEpoch }, args);
 
 // The grid: row d holds the same ten latents, each with label d (column = style, row = digit).
 const columns = tf.tidy(() => trainer.sampleLatent(10, args.seed + 2000));

@@ -18,6 +18,7 @@ import {
   type History,
   type Hook,
   type Trainer,
+  type TrainingData,
 } from 'gan-hacks';
 import { existsSync } from 'node:fs';
 import { Checkpoint, checkpointFolder, listCheckpoints, loadIdx, saveModel, writeFileAtomic, writeLearningCurves, writePng } from 'gan-hacks/node';
@@ -148,7 +149,7 @@ export interface TimedFit {
  * With `--checkpoints DIR` it first resumes from the latest checkpoint there, if any; `iterations`
  * then still counts from the start of the run.
  */
-export async function timedFit(trainer: Trainer, images: tf.Tensor4D, options: FitOptions, args: ExampleArgs): Promise<TimedFit> {
+export async function timedFit(trainer: Trainer, data: TrainingData, options: FitOptions, args: ExampleArgs): Promise<TimedFit> {
   let resumedFrom: number | undefined;
   if (args.checkpoints && (await listCheckpoints(args.checkpoints)).length > 0) {
     await trainer.resume(checkpointFolder(args.checkpoints));
@@ -156,7 +157,7 @@ export async function timedFit(trainer: Trainer, images: tf.Tensor4D, options: F
     console.log(`resumed from iteration ${resumedFrom} (${args.checkpoints})`);
   }
   const start = performance.now();
-  const history = await trainer.fit(images, options);
+  const history = await trainer.fit(data, options);
   const seconds = (performance.now() - start) / 1000;
   if (args.flags['save-generator']) await saveModel(trainer.generator, String(args.flags['save-generator']));
   return { history, seconds, timedIterations: history.length - (resumedFrom ?? 0), resumedFrom };
