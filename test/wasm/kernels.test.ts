@@ -18,6 +18,7 @@ interface Case {
   k: number;
   s: number;
   pad: 'same' | 'valid';
+  activation?: 'relu' | 'leakyrelu' | 'linear' | 'sigmoid' | 'elu' | 'relu6';
 }
 
 /** The test matrix: every kernel size 1-7 × stride 1-2 × same/valid, cycling batch 1-32, channels 1-64 and non-square inputs. */
@@ -49,6 +50,27 @@ function matrix(): Case[] {
   return cases;
 }
 
+/**
+ * Few channels on one side, where gan-hacks' GEMM paths replace XNNPACK's convolution (a
+ * generator's 1-channel output layer, a discriminator's 1-channel input): every output channel
+ * count 1-7 × every kernel size 1-7, cycling stride, padding, batch, input channels (1 to 128)
+ * and the fused activation.
+ */
+function fewChannelMatrix(): Case[] {
+  const cis = [1, 3, 128, 2, 16, 1, 5];
+  const activations = ['relu', 'leakyrelu', 'linear', 'sigmoid', 'elu', 'relu6'] as const;
+  const cases: Case[] = [];
+  let i = 0;
+  for (let co = 1; co <= 7; co++) {
+    for (let k = 1; k <= 7; k++) {
+      const ci = cis[(i + co) % cis.length];
+      cases.push({ n: 1 + (i % 3), h: 7 + (i % 4), w: 8 + (i % 3), ci, co, k, s: 1 + (i % 2), pad: i % 3 === 2 ? 'valid' : 'same', activation: activations[i % activations.length] });
+      i++;
+    }
+  }
+  return cases;
+}
+
 async function onBackend<T>(backend: string, f: () => T): Promise<T> {
   await tf.setBackend(backend);
   return f();
@@ -67,15 +89,15 @@ describe('WASM training kernels equal the CPU backend', () => {
     for (const name of WASM_TRAINING_KERNELS) expect(tf.getKernel(name, 'wasm')).toBeDefined();
   });
 
-  for (const c of matrix()) {
-    const label = `k${c.k} s${c.s} ${c.pad} batch ${c.n} ${c.h}x${c.w}x${c.ci} -> ${c.co}`;
+  for (const c of [...matrix(), ...fewChannelMatrix()]) {
+    const label = `k${c.k} s${c.s} ${c.pad} batch ${c.n} ${c.h}x${c.w}x${c.ci} -> ${c.co}${c.activation ? ` ${c.activation}` : ''}`;
     it(`${label}: forward, input gradient (transposed conv) and filter gradient`, async () => {
       const compute = (): Float32Array[] =>
         tf.tidy(() => {
           const x = tf.randomNormal([c.n, c.h, c.w, c.ci], 0, 1, 'float32', 1) as tf.Tensor4D;
           const wt = tf.randomNormal([c.k, c.k, c.ci, c.co], 0, 1, 'float32', 2) as tf.Tensor4D;
           const bias = tf.randomNormal([c.co], 0, 1, 'float32', 4);
-          const y = tf.fused.conv2d({ x, filter: wt, strides: c.s, pad: c.pad, bias, activation: 'relu' });
+          const y = tf.fused.conv2d({ x, filter: wt, strides: c.s, pad: c.pad, bias, activation: c.activation ?? 'relu', leakyreluAlpha: 0.2 });
           const dy = tf.randomNormal(y.shape, 0, 1, 'float32', 3) as tf.Tensor4D;
           const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.s, c.pad).mul(dy).sum())([x, wt]);
           return [y, dx, dw].map((t) => t.dataSync() as Float32Array);
@@ -175,6 +197,39 @@ describe('bias-gradient sums and the LeakyReLU gradient', () => {
     const got = await onBackend('wasm', compute);
     await tf.setBackend('cpu');
     ref.forEach((r, i) => expect(maxRelativeError(r, got[i])).toBeLessThanOrEqual(1e-5));
+  });
+
+  it('LeakyRelu equals x above zero and fround(α)·x in float32 below (as the native kernel), NaN and infinities included', async () => {
+    await tf.setBackend('wasm');
+    // float32 values (denormals included), as the tensor stores them
+    const values = Array.from(Float32Array.from([...Array.from(tf.randomNormal([1000], 0, 1, 'float32', 5).dataSync()), NaN, Infinity, -Infinity, 0, -0, -1e-40, 1e-40]));
+    const x = tf.tensor1d(values);
+    for (const alpha of [0.2, 0.01, 1.5]) {
+      const a = Math.fround(alpha);
+      const expected = values.map((v) => (v > 0 ? v : Math.fround(a * v)));
+      const got = Array.from(tf.leakyRelu(x, alpha).dataSync());
+      got.forEach((g, i) => expect(Object.is(g, expected[i]) || g === expected[i], `alpha ${alpha}, x ${values[i]}: ${g} vs ${expected[i]}`).toBe(true));
+    }
+    x.dispose();
+    await tf.setBackend('cpu');
+  });
+
+  it('Identity equals the CPU backend bit for bit', async () => {
+    const compute = (): number[] => tf.tidy(() => Array.from(tf.clone(tf.tensor1d([1.5, NaN, -Infinity, -0])).dataSync()));
+    expect(await onBackend('wasm', compute)).toEqual(await onBackend('cpu', compute));
+    await tf.setBackend('cpu');
+  });
+
+  it('an Identity shares memory yet outlives its input; disposing both frees it', async () => {
+    await tf.setBackend('wasm');
+    const before = (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
+    const x = tf.tensor1d([1, 2, 3]);
+    const y = tf.clone(x);
+    x.dispose();
+    expect(Array.from(y.dataSync())).toEqual([1, 2, 3]);
+    y.dispose();
+    expect((tf.backend() as unknown as { numDataIds(): number }).numDataIds()).toBe(before);
+    await tf.setBackend('cpu');
   });
 
   it('the LeakyReLU gradient is alpha at and below zero, 1 above, and differentiable twice', () => {

@@ -2,9 +2,13 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { KernelContext, type TensorInfo } from './kernelContext.js';
 import { checkKernelArgs, checkOutputShape, convGeometry, type ConvAttrs, type ConvGeometry } from './geometry.js';
+import { PATCH_GEMM_MAX } from './im2col.js';
 
 /** Rows of the reduction (N·OH·OW) handled per GEMM, so packed operands stay cache-friendly. */
 const CHUNK_ROWS = 4096;
+
+/** Floats of the streamed GEMM operand per chunk (256 KB): it stays in L2 while every row block reads it. */
+const CHUNK_FLOATS = 65536;
 
 /** Below this many output channels, XNNPACK's convolution tiles are mostly empty: use the GEMM path. */
 const CONV_PATH_MIN_CHANNELS = 8;
@@ -50,7 +54,9 @@ export function conv2dBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; back
   try {
     const out = ctx.alloc(attrs.filterShape);
     ctx.view(out).fill(0);
-    if (geometry.co >= CONV_PATH_MIN_CHANNELS) convPath(ctx, x, dy, out, geometry);
+    if (geometry.kh * geometry.kw * geometry.ci <= PATCH_GEMM_MAX) patchGemm(ctx, x, dy, out, geometry);
+    else if (geometry.co >= CONV_PATH_MIN_CHANNELS) convPath(ctx, x, dy, out, geometry);
+    else if (geometry.sh === 1 && geometry.sw === 1) inputGridGemm(ctx, x, dy, out, geometry);
     else {
       for (let rh = 0; rh < geometry.sh && rh < geometry.kh; rh++) {
         for (let rw = 0; rw < geometry.sw && rw < geometry.kw; rw++) {
@@ -77,9 +83,10 @@ function accumulateChunks(
   cols: number,
   acc: Float32Array,
   fill: (start: number, len: number, av: Float32Array, bv: Float32Array) => void,
+  chunkRows = CHUNK_ROWS,
 ): void {
-  for (let start = 0; start < total; start += CHUNK_ROWS) {
-    const len = Math.min(CHUNK_ROWS, total - start);
+  for (let start = 0; start < total; start += chunkRows) {
+    const len = Math.min(chunkRows, total - start);
     const a = ctx.alloc([1, rows, len]);
     const b = ctx.alloc([1, len, cols]);
     fill(start, len, ctx.view(a), ctx.view(b));
@@ -87,6 +94,105 @@ function accumulateChunks(
     const pv = ctx.view(prod);
     for (let k = 0; k < acc.length; k++) acc[k] += pv[k];
     ctx.free(a, b, prod);
+  }
+}
+
+/**
+ * Few taps × input channels (a discriminator's first layer: 4·4·1 = 16): dW is
+ * one GEMM, A·dy with A[(kh, kw, ci), m] = x[n, oh·sh + kh − top, ow·sw + kw − left, ci]
+ * over output positions m = (n, oh, ow). dy's rows are copied whole, the result
+ * is already laid out as dW [kh, kw, ci, co], and XNNPACK's convolution (whose
+ * reduction would be the batch) is never asked to run a 1-channel input.
+ */
+function patchGemm(ctx: KernelContext, x: TensorInfo, dy: TensorInfo, out: TensorInfo, g: Geometry): void {
+  const cols = g.kh * g.kw * g.ci;
+  const rows = g.n * g.oh * g.ow;
+  // One GEMM over every position: A is small (cols ≤ 64 rows) and dy is read in place.
+  const a = ctx.alloc([1, cols, rows]);
+  const b = ctx.run('Reshape', { x: dy }, { shape: [1, rows, g.co] });
+  const av = ctx.view(a);
+  const xv = ctx.view(x);
+  for (let kh = 0; kh < g.kh; kh++) {
+    for (let kw = 0; kw < g.kw; kw++) {
+      for (let c = 0; c < g.ci; c++) {
+        let dst = ((kh * g.kw + kw) * g.ci + c) * rows;
+        for (let n = 0; n < g.n; n++) {
+          for (let oh = 0; oh < g.oh; oh++, dst += g.ow) {
+            const ih = oh * g.sh + kh - g.top;
+            if (ih < 0 || ih >= g.h) {
+              av.fill(0, dst, dst + g.ow);
+              continue;
+            }
+            const rowBase = (n * g.h + ih) * g.w;
+            for (let ow = 0; ow < g.ow; ow++) {
+              const iw = ow * g.sw + kw - g.left;
+              av[dst + ow] = iw < 0 || iw >= g.w ? 0 : xv[(rowBase + iw) * g.ci + c];
+            }
+          }
+        }
+      }
+    }
+  }
+  // The product [(kh, kw, ci), co] is dW's own layout.
+  ctx.view(out).set(ctx.view(ctx.matMul(a, b)));
+}
+
+/**
+ * Stride 1 and few output channels (a generator's 1-channel output layer): dW = D · X
+ * over x's own positions m = (n, h, w), with X the rows of x [N·H·W, Ci] copied whole
+ * and D[(kh, kw, co), m] = dy[n, h − kh + top, w − kw + left, co] (zero outside dy).
+ * The GEMM's reduction is long and its output small, so it runs in chunks whose
+ * streamed operand stays in cache.
+ */
+function inputGridGemm(ctx: KernelContext, x: TensorInfo, dy: TensorInfo, out: TensorInfo, g: Geometry): void {
+  const taps = g.kh * g.kw;
+  const rowsD = taps * g.co;
+  const acc = new Float32Array(rowsD * g.ci);
+  const chunk = Math.max(256, Math.floor(CHUNK_FLOATS / g.ci));
+  accumulateChunks(
+    ctx,
+    g.n * g.h * g.w,
+    rowsD,
+    g.ci,
+    acc,
+    (m0, len, av, bv) => {
+      const dyv = ctx.view(dy);
+      bv.set(ctx.view(x).subarray(m0 * g.ci, (m0 + len) * g.ci));
+      for (let kh = 0; kh < g.kh; kh++) {
+        for (let kw = 0; kw < g.kw; kw++) {
+          for (let co = 0; co < g.co; co++) {
+            let dst = ((kh * g.kw + kw) * g.co + co) * len;
+            let m = m0;
+            while (m < m0 + len) {
+              const w0 = m % g.w;
+              const rest = (m - w0) / g.w;
+              const h = rest % g.h;
+              const n = (rest - h) / g.h;
+              const run = Math.min(g.w - w0, m0 + len - m);
+              const oh = h - kh + g.top;
+              if (oh < 0 || oh >= g.oh) av.fill(0, dst, dst + run);
+              else {
+                const rowBase = (n * g.oh + oh) * g.ow;
+                for (let v = w0; v < w0 + run; v++) {
+                  const ow = v - kw + g.left;
+                  av[dst + v - w0] = ow < 0 || ow >= g.ow ? 0 : dyv[(rowBase + ow) * g.co + co];
+                }
+              }
+              dst += run;
+              m += run;
+            }
+          }
+        }
+      }
+    },
+    chunk,
+  );
+  // acc [(kh, kw, co), ci] → dW[kh, kw, ci, co]
+  const ov = ctx.view(out);
+  for (let t = 0; t < taps; t++) {
+    for (let co = 0; co < g.co; co++) {
+      for (let ci = 0; ci < g.ci; ci++) ov[(t * g.ci + ci) * g.co + co] = acc[(t * g.co + co) * g.ci + ci];
+    }
   }
 }
 

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { KernelContext, type TensorInfo } from './kernelContext.js';
 import { checkKernelArgs, checkOutputShape, convGeometry, type ConvAttrs } from './geometry.js';
+import { PATCH_GEMM_MAX, col2imInputGradient, im2colInputGradient } from './im2col.js';
 
 interface InputGradAttrs extends ConvAttrs {
   inputShape: [number, number, number, number];
@@ -60,7 +61,15 @@ export function conv2dBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backe
   const qw = Math.ceil(w / sw);
   const ctx = new KernelContext(backend);
   try {
+    // Few taps × channels on one side: a GEMM with a long enough reduction instead of XNNPACK's convolution.
+    if (sh === 1 && sw === 1 && kh * kw * co <= PATCH_GEMM_MAX && co <= ci) {
+      return ctx.keep(ctx.run('Reshape', { x: im2colInputGradient(ctx, dy, filter, g) }, { shape: [n, h, w, ci] }));
+    }
     const out = ctx.alloc([n, h, w, ci]);
+    if (kh * kw * ci <= PATCH_GEMM_MAX) {
+      col2imInputGradient(ctx, dy, filter, out, g);
+      return ctx.keep(out);
+    }
     // A kernel smaller than its stride leaves some phases untouched: zeros.
     if (kh < sh || kw < sw) ctx.view(out).fill(0);
     for (let rh = 0; rh < sh && rh < h; rh++) {

@@ -5,6 +5,7 @@ import { handlesSmallOutput, smallOutputConv2d } from './smallOutputConv2d.js';
 import { isLeadingAxesSum, leadingAxesSum } from './leadingAxesSum.js';
 import { isTransposedSingleMatMul, transposedMatMul } from './transposedMatMul.js';
 import { tile } from './tile.js';
+import { isFloatLeakyRelu, leakyRelu, sharedIdentity } from './leakyRelu.js';
 import { enableSecondOrderGradients } from '../../losses/secondOrder.js';
 import { GanHacksError } from '../../errors/index.js';
 
@@ -16,7 +17,7 @@ import { GanHacksError } from '../../errors/index.js';
  * for (const name of WASM_TRAINING_KERNELS) console.log(name, tf.getKernel(name, 'wasm') !== undefined);
  * ```
  */
-export const WASM_TRAINING_KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Conv2D', 'FusedConv2D', 'Sum', 'BatchMatMul', 'Tile'] as const;
+export const WASM_TRAINING_KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Conv2D', 'FusedConv2D', 'Sum', 'BatchMatMul', 'Tile', 'LeakyRelu', 'Identity'] as const;
 
 /** Replaces a native kernel, keeping its setup (the native function needs it) and falling back to it. */
 function wrapNative(name: string, mine: tf.KernelFunc, use: (args: Parameters<tf.KernelFunc>[0]) => boolean): void {
@@ -60,7 +61,8 @@ export function wasmTrainingKernelsRegistered(): boolean {
  * generator), `Conv2D` / `FusedConv2D` for 1-7 output channels (a
  * generator's output layer; other convolutions keep the native kernel),
  * transposed `BatchMatMul`, `Sum` over leading axes (bias gradients), and
- * float32 `Tile` as block copies (batch norm's gradient).
+ * float32 `Tile` as block copies (batch norm's gradient), `LeakyRelu` on
+ * XNNPACK's SIMD passes, and an `Identity` that shares memory instead of copying.
  *
  * It also changes three gradients, globally (for every backend, since tfjs
  * keeps one gradient registry): a two-kernel LeakyReLU gradient (identical
@@ -118,6 +120,10 @@ export function registerWasmTrainingKernels(): void {
   wrapNative('Sum', leadingAxesSum as unknown as tf.KernelFunc, (a) => isLeadingAxesSum(a.inputs.x as tf.TensorInfo, a.attrs?.axis as number[]));
   // Batch norm's gradient tiles a per-channel vector over the batch: block copies.
   wrapNative('Tile', tile as unknown as tf.KernelFunc, (a) => (a.inputs.x as tf.TensorInfo).dtype === 'float32');
+  // LeakyReLU after every layer: the native kernel is a scalar loop.
+  wrapNative('LeakyRelu', leakyRelu as unknown as tf.KernelFunc, (a) => isFloatLeakyRelu(a.inputs));
+  // Identity (customGrad outputs, clones) without a copy, except for strings.
+  wrapNative('Identity', sharedIdentity as unknown as tf.KernelFunc, (a) => (a.inputs.x as tf.TensorInfo).dtype !== 'string');
   useTwoPassLeakyReluGradient();
   // Layer norm (tfjs-layers tiles its statistics) and batch norm's gradient differentiate Tile.
   enableSecondOrderGradients();

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { KernelContext, type TensorInfo } from './kernelContext.js';
 import { convGeometry, type ConvAttrs } from './geometry.js';
+import { PATCH_GEMM_MAX, im2colConv } from './im2col.js';
 
 /** At or above this many output channels XNNPACK's own convolution is efficient. */
 export const SMALL_OUTPUT_MAX_CHANNELS = 7;
@@ -18,6 +19,9 @@ const ACTIVATIONS: Record<Activation, (v: number, alpha: number) => number> = {
   elu: (v) => (v > 0 ? v : Math.expm1(v)),
 };
 
+/** Activations tfjs-backend-wasm's _FusedMatMul applies in its epilogue. */
+const GEMM_ACTIVATIONS = new Set<string>(['linear', 'relu', 'relu6', 'leakyrelu', 'sigmoid', 'elu']);
+
 interface FusedConvAttrs extends ConvAttrs {
   dilations?: [number, number] | number;
   activation?: string;
@@ -30,13 +34,15 @@ export function handlesSmallOutput(inputs: tf.NamedTensorInfoMap, attrs: FusedCo
   const dil = attrs.dilations ?? 1;
   const unitDilation = Array.isArray(dil) ? dil.every((d) => d === 1) : dil === 1;
   const activation = (attrs.activation ?? 'linear') as Activation;
-  return (
-    attrs.dataFormat !== 'NCHW' &&
-    unitDilation &&
-    filter.shape[3] <= SMALL_OUTPUT_MAX_CHANNELS &&
-    activation in ACTIVATIONS &&
-    inputs.preluActivationWeights === undefined
-  );
+  if (attrs.dataFormat === 'NCHW' || !unitDilation || inputs.preluActivationWeights !== undefined) return false;
+  return (filter.shape[3] <= SMALL_OUTPUT_MAX_CHANNELS && activation in ACTIVATIONS) || isPatchGemm(inputs, activation);
+}
+
+/** Few taps × input channels (a discriminator's first layer) and an activation the GEMM can fuse: {@link im2colConv}. */
+function isPatchGemm(inputs: tf.NamedTensorInfoMap, activation: string): boolean {
+  const [kh, kw, ci, co] = (inputs.filter as TensorInfo).shape;
+  const bias = inputs.bias as TensorInfo | undefined;
+  return kh * kw * ci <= PATCH_GEMM_MAX && GEMM_ACTIVATIONS.has(activation) && (!bias || (bias.shape.length === 1 && bias.shape[0] === co));
 }
 
 /**
@@ -53,10 +59,16 @@ export function smallOutputConv2d(args: { inputs: tf.NamedTensorInfoMap; backend
   const x = inputs.x as TensorInfo;
   const filter = inputs.filter as TensorInfo;
   const bias = inputs.bias as TensorInfo | undefined;
-  const { n, h, w, ci, oh, ow, co, kh, kw, sh, sw, top, left } = convGeometry('Conv2D', x.shape, filter.shape, attrs);
+  const geometry = convGeometry('Conv2D', x.shape, filter.shape, attrs);
+  const { n, h, w, ci, oh, ow, co, kh, kw, sh, sw, top, left } = geometry;
   const cols = kh * kw * co;
   const ctx = new KernelContext(backend);
   try {
+    const activation = attrs.activation ?? 'linear';
+    if (isPatchGemm(inputs, activation)) {
+      const y = im2colConv(ctx, x, filter, geometry, { bias, activation, leakyreluAlpha: attrs.leakyreluAlpha });
+      return ctx.keep(ctx.run('Reshape', { x: y }, { shape: [n, oh, ow, co] }));
+    }
     const out = ctx.alloc([n, oh, ow, co]);
     const b = ctx.alloc([1, ci, cols]);
     {

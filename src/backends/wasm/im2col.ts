@@ -1,0 +1,142 @@
+import type { KernelContext, TensorInfo } from './kernelContext.js';
+import type { ConvGeometry } from './geometry.js';
+
+/**
+ * At most this many taps × channels on the narrow side of a convolution, its
+ * kernels run as one GEMM over an im2col (or a GEMM then a col2im) instead of
+ * XNNPACK's convolution, whose reduction (taps × input channels) is then too
+ * short to keep its SIMD tiles busy: a discriminator's first layer (4·4·1 = 16)
+ * ran at a third of the large convolutions' rate, a generator's 1-channel
+ * output layer's input gradient (7·7·1 = 49) at a half.
+ */
+export const PATCH_GEMM_MAX = 64;
+
+/** W [kh, kw, ci, co] as a matrix [(kh, kw, ci), co] is W itself; this gives [(kh, kw, co), ci]. */
+function filterTapsByOutput(w: Float32Array, dst: Float32Array, taps: number, ci: number, co: number): void {
+  for (let t = 0; t < taps; t++) {
+    for (let c = 0; c < ci; c++) for (let o = 0; o < co; o++) dst[(t * co + o) * ci + c] = w[(t * ci + c) * co + o];
+  }
+}
+
+/**
+ * The forward convolution as im2col(x) · W: A[(n, oh, ow), (kh, kw, ci)] =
+ * x[n, oh·sh + kh − top, ow·sw + kw − left, ci] (zero outside x), and W
+ * [kh, kw, ci, co] is already the matrix [(kh, kw, ci), co]. For few taps ×
+ * input channels (≤ {@link PATCH_GEMM_MAX}), so A stays small. Returns
+ * [n·oh·ow, co] (reshape to [n, oh, ow, co]); bias and activation are the caller's.
+ */
+export function im2colConv(ctx: KernelContext, x: TensorInfo, filter: TensorInfo, g: ConvGeometry, fused?: { bias?: TensorInfo; activation: string; leakyreluAlpha?: number }): TensorInfo {
+  const cols = g.kh * g.kw * g.ci;
+  const rows = g.n * g.oh * g.ow;
+  const a = ctx.alloc([1, rows, cols]);
+  const b = ctx.run('Reshape', { x: filter }, { shape: [1, cols, g.co] });
+  const av = ctx.view(a);
+  const xv = ctx.view(x);
+  let dst = 0;
+  for (let n = 0; n < g.n; n++) {
+    for (let oh = 0; oh < g.oh; oh++) {
+      for (let ow = 0; ow < g.ow; ow++) {
+        for (let kh = 0; kh < g.kh; kh++) {
+          const ih = oh * g.sh + kh - g.top;
+          if (ih < 0 || ih >= g.h) {
+            av.fill(0, dst, dst + g.kw * g.ci);
+            dst += g.kw * g.ci;
+            continue;
+          }
+          for (let kw = 0; kw < g.kw; kw++) {
+            const iw = ow * g.sw + kw - g.left;
+            if (iw < 0 || iw >= g.w) for (let c = 0; c < g.ci; c++) av[dst++] = 0;
+            else {
+              const src = ((n * g.h + ih) * g.w + iw) * g.ci;
+              for (let c = 0; c < g.ci; c++) av[dst++] = xv[src + c];
+            }
+          }
+        }
+      }
+    }
+  }
+  if (!fused) return ctx.matMul(a, b);
+  // Bias and activation in the GEMM's epilogue (tfjs-backend-wasm's _FusedMatMul).
+  const inputs: Record<string, TensorInfo> = { a, b };
+  if (fused.bias) inputs.bias = fused.bias;
+  return ctx.run('_FusedMatMul', inputs, { transposeA: false, transposeB: false, activation: fused.activation, leakyreluAlpha: fused.leakyreluAlpha ?? 0.2 });
+}
+
+/**
+ * The input gradient of a stride-1 convolution whose dy has few taps × channels
+ * (≤ {@link PATCH_GEMM_MAX}; a generator's 1-channel output layer): dx =
+ * A · W' with A[(n, h, w), (kh, kw, co)] = dy[n, h + top − kh, w + left − kw, co]
+ * (zero outside dy) and W'[(kh, kw, co), ci] = W[kh, kw, ci, co]. Returns
+ * [n·h·w, ci], which is dx.
+ */
+export function im2colInputGradient(ctx: KernelContext, dy: TensorInfo, filter: TensorInfo, g: ConvGeometry): TensorInfo {
+  const taps = g.kh * g.kw;
+  const cols = taps * g.co;
+  const rows = g.n * g.h * g.w;
+  const a = ctx.alloc([1, rows, cols]);
+  const b = ctx.alloc([1, cols, g.ci]);
+  filterTapsByOutput(ctx.view(filter), ctx.view(b), taps, g.ci, g.co);
+  const av = ctx.view(a);
+  const dyv = ctx.view(dy);
+  let dst = 0;
+  for (let n = 0; n < g.n; n++) {
+    for (let h = 0; h < g.h; h++) {
+      for (let w = 0; w < g.w; w++) {
+        for (let kh = 0; kh < g.kh; kh++) {
+          const oh = h + g.top - kh;
+          if (oh < 0 || oh >= g.oh) {
+            av.fill(0, dst, dst + g.kw * g.co);
+            dst += g.kw * g.co;
+            continue;
+          }
+          for (let kw = 0; kw < g.kw; kw++) {
+            const ow = w + g.left - kw;
+            if (ow < 0 || ow >= g.ow) for (let c = 0; c < g.co; c++) av[dst++] = 0;
+            else {
+              const src = ((n * g.oh + oh) * g.ow + ow) * g.co;
+              for (let c = 0; c < g.co; c++) av[dst++] = dyv[src + c];
+            }
+          }
+        }
+      }
+    }
+  }
+  return ctx.matMul(a, b);
+}
+
+/**
+ * The input gradient when dx has few taps × channels (≤ {@link PATCH_GEMM_MAX};
+ * a discriminator's first layer, any stride): P = dy · Wᵀ, P[m, (kh, kw, ci)] =
+ * Σ_co dy[m, co] · W[kh, kw, ci, co], one GEMM, then each P row is added
+ * into the input pixels its taps read (a col2im). Writes dx into `out`.
+ */
+export function col2imInputGradient(ctx: KernelContext, dy: TensorInfo, filter: TensorInfo, out: TensorInfo, g: ConvGeometry): void {
+  const cols = g.kh * g.kw * g.ci;
+  const rows = g.n * g.oh * g.ow;
+  const a = ctx.run('Reshape', { x: dy }, { shape: [1, rows, g.co] });
+  const b = ctx.run('Transpose', { x: ctx.run('Reshape', { x: filter }, { shape: [cols, g.co] }) }, { perm: [1, 0] });
+  const p = ctx.matMul(a, ctx.run('Reshape', { x: b }, { shape: [1, g.co, cols] }));
+  const pv = ctx.view(p);
+  const ov = ctx.view(out);
+  ov.fill(0);
+  let src = 0;
+  for (let n = 0; n < g.n; n++) {
+    for (let oh = 0; oh < g.oh; oh++) {
+      for (let ow = 0; ow < g.ow; ow++) {
+        for (let kh = 0; kh < g.kh; kh++) {
+          const ih = oh * g.sh + kh - g.top;
+          if (ih < 0 || ih >= g.h) {
+            src += g.kw * g.ci;
+            continue;
+          }
+          for (let kw = 0; kw < g.kw; kw++, src += g.ci) {
+            const iw = ow * g.sw + kw - g.left;
+            if (iw < 0 || iw >= g.w) continue;
+            const dst = ((n * g.h + ih) * g.w + iw) * g.ci;
+            for (let c = 0; c < g.ci; c++) ov[dst + c] += pv[src + c];
+          }
+        }
+      }
+    }
+  }
+}
