@@ -2,7 +2,7 @@
 
 One iteration: D updated on 64 real images, then on 64 generated ones (separate batches),
 then G updated on 128 samples through D (D's weights untouched). Adam(0.0002, 0.5), BCE.
-Prints a JSON line: {"seconds_per_iteration": ..., "threads": ..., "torch": ...}.
+Prints a JSON line: {"seconds_per_iteration": ..., "threads": ..., "torch": ..., "blas": [loaded BLAS libraries]}.
 Usage: python3 bench/b1_torch.py [iterations] [threads]
 """
 import json
@@ -26,6 +26,17 @@ def discriminator():
         nn.Conv2d(1, 64, 4, 2, 1), nn.LeakyReLU(0.2),
         nn.Conv2d(64, 64, 4, 2, 1), nn.LeakyReLU(0.2),
         nn.Flatten(), nn.Linear(64 * 7 * 7, 1), nn.Sigmoid())
+
+
+def loaded_blas():
+    """The BLAS library this process actually loaded (Debian's torch links libblas.so.3, which
+    update-alternatives points at OpenBLAS or the reference BLAS)."""
+    try:
+        with open("/proc/self/maps") as maps:
+            paths = {line.split()[-1] for line in maps if "blas" in line.lower() and "/" in line}
+        return sorted(paths)
+    except OSError:
+        return []
 
 
 def main():
@@ -66,7 +77,7 @@ def main():
     for _ in range(iterations):
         step()
     seconds = (time.perf_counter() - start) / iterations
-    print(json.dumps({"seconds_per_iteration": seconds, "threads": threads, "torch": torch.__version__}))
+    print(json.dumps({"seconds_per_iteration": seconds, "threads": threads, "torch": torch.__version__, "blas": loaded_blas()}))
 
 
 if __name__ == "__main__":

@@ -108,6 +108,7 @@ const convRows = [...convs.values()].map((c) => {
 console.log(
   JSON.stringify({
     threads: Number(values.threads),
+    iterations,
     iterationMs: Number(median(wall).toFixed(0)),
     kernelMsTotal: Number(kernels.reduce((a, k) => a + k.ms, 0).toFixed(0)),
     kernels,

@@ -1,11 +1,15 @@
 /**
  * `npm run bench`: measures, in one run on this machine, per-kernel times on CPU vs WASM, seconds per
- * B1 iteration on WASM (1 and all threads), on CPU (one iteration, if it finishes), and in PyTorch
- * (bench/b1_torch.py, one thread), the Trainer against a hand-written loop, peak memory, and the
- * gradient penalty against PyTorch. Writes bench/results.json and docs/performance.md.
+ * B1 iteration on WASM and in PyTorch (bench/b1_torch.py) at equal thread counts (1 and all cores),
+ * on the CPU backend (one iteration, if it finishes), where the WASM iteration's time goes (every
+ * convolution's GMAC/s beside the best the native Conv2D reaches, bench/profile-b1.ts), the Trainer
+ * against a hand-written loop, peak memory, the browser, and the gradient penalty against PyTorch.
+ * Writes bench/results.json and docs/performance.md.
  *
  * `--render` rewrites docs/performance.md from bench/results.json without measuring; `--note TEXT`
  * stores a remark about the run (e.g. what else shared the machine) and prints it under the table.
+ * `--no-cpu` skips the pure-JS CPU iteration (~30 min) and `--no-browser` the Chromium runs; their
+ * rows then say so (the browser section keeps the previous run's figures, with that run's date).
  *
  * Each configuration runs in its own process (the WASM thread count is fixed when the backend
  * starts). Other heavy processes on the machine distort the numbers: stop them first.
@@ -31,6 +35,9 @@ function runJson(label: string, cmd: string, args: string[], timeoutSec: number)
 }
 
 const tsx = ['tsx'];
+const skipCpu = process.argv.includes('--no-cpu');
+const skipBrowser = process.argv.includes('--no-browser');
+const previous = existsSync('bench/results.json') ? (JSON.parse(readFileSync('bench/results.json', 'utf8')) as Record<string, unknown>) : {};
 const its = quick ? '2' : '10';
 const render = process.argv.includes('--render');
 const noteAt = process.argv.indexOf('--note');
@@ -41,17 +48,23 @@ const measured = () => ({
   b1: {
     wasm1: runJson('B1 iteration, WASM 1 thread', 'npx', [...tsx, 'bench/b1-step.ts', '--backend', 'wasm', '--threads', '1', '--iterations', its, '--mode', 'trainer'], 3600),
     wasmAll: runJson(`B1 iteration, WASM ${threads} threads`, 'npx', [...tsx, 'bench/b1-step.ts', '--backend', 'wasm', '--threads', String(threads), '--iterations', its, '--mode', 'trainer'], 3600),
-    cpu: runJson('B1 iteration, CPU backend (1 iteration)', 'npx', [...tsx, 'bench/b1-step.ts', '--backend', 'cpu', '--iterations', '1', '--warmup', '0', '--mode', 'trainer'], quick ? 60 : 1800),
+    cpu: skipCpu
+      ? { error: 'not measured in this run (--no-cpu)' }
+      : runJson('B1 iteration, CPU backend (1 iteration)', 'npx', [...tsx, 'bench/b1-step.ts', '--backend', 'cpu', '--iterations', '1', '--warmup', '0', '--mode', 'trainer'], quick ? 60 : 1800),
     pytorch: runJson('B1 iteration, PyTorch 1 thread', python, ['bench/b1_torch.py', its, '1'], 3600),
+    pytorchAll: runJson(`B1 iteration, PyTorch ${threads} threads`, python, ['bench/b1_torch.py', its, String(threads)], 3600),
   },
+  profile: runJson('B1 iteration profile, WASM 1 thread', 'npx', [...tsx, 'bench/profile-b1.ts', '--threads', '1', '--iterations', quick ? '1' : '3'], 1800),
   trainerOverhead: runJson('Trainer vs hand-written loop (WASM, 1 thread)', 'npx', [...tsx, 'bench/b1-step.ts', '--backend', 'wasm', '--threads', '1', '--iterations', quick ? '2' : '5', '--mode', 'both'], 3600),
-  browser: runJson('B1 iteration in Chromium (WASM 1 and 2 threads, WebGL) and Node', 'npx', [...tsx, 'bench/browser-b1.ts', '--iterations', quick ? '1' : '5'], 3600),
+  browser: skipBrowser
+    ? (previous.browser as Record<string, unknown> | undefined)
+    : runJson('B1 iteration in Chromium (WASM 1 and 2 threads, WebGL) and Node', 'npx', [...tsx, 'bench/browser-b1.ts', '--iterations', quick ? '1' : '5'], 3600),
   gradientPenalty: (() => {
     const ours = runJson('gradient penalty (gan-hacks)', 'npx', [...tsx, 'bench/gp-check.ts'], 600);
     return 'error' in ours ? ours : runJson('gradient penalty (PyTorch)', python, ['bench/gp_torch.py'], 600);
   })(),
 });
-type Results = Omit<ReturnType<typeof measured>, 'browser'> & { note?: string; browser?: Record<string, unknown> };
+type Results = Omit<ReturnType<typeof measured>, 'browser' | 'profile'> & { note?: string; browser?: Record<string, unknown>; profile?: Record<string, unknown> };
 const results: Results = render ? JSON.parse(readFileSync('bench/results.json', 'utf8')) : measured();
 if (noteAt >= 0) results.note = process.argv[noteAt + 1];
 writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
@@ -59,6 +72,8 @@ writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
 const num = (v: unknown): number => (typeof v === 'number' ? v : NaN);
 const f = (v: number, d = 2): string => (Number.isFinite(v) ? v.toFixed(d) : 'n/a');
 const torch = num((results.b1.pytorch as Record<string, unknown>).seconds_per_iteration);
+const torchAll = num(((results.b1 as Record<string, unknown>).pytorchAll as Record<string, unknown> | undefined)?.seconds_per_iteration);
+const blas = ((results.b1.pytorch as Record<string, unknown>).blas as string[] | undefined) ?? [];
 const w1 = num((results.b1.wasm1 as Record<string, unknown>).trainerSecondsPerIteration);
 const wAll = num((results.b1.wasmAll as Record<string, unknown>).trainerSecondsPerIteration);
 const cpuIt = num((results.b1.cpu as Record<string, unknown>).trainerSecondsPerIteration);
@@ -113,6 +128,31 @@ backend and WASM the fallback. See [browser.md](browser.md) for what a page need
 `;
 }
 
+/** "Where the time goes": kernels by total time and every convolution's GMAC/s against the native Conv2D's best. */
+function profileSection(p: Record<string, unknown> | undefined): string {
+  if (!p || 'error' in p) return p ? `## Where the WASM iteration's time goes\n\nNot measured: ${String(p.error)}\n\n` : '';
+  const peak = (p.plainConv2dPeak as { gmacPerSecond: number; shapes: { shape: string; gmacPerSecond: number }[] });
+  const kernels = (p.kernels as { name: string; ms: number }[]).filter((k) => !k.name.endsWith('__op')).slice(0, 10);
+  const convs = p.convolutions as { kernel: string; inputShapes: number[][]; outputShape: number[]; gmac: number; ms: number; gmacPerSecond: number; ofPeak: number }[];
+  const below = convs.filter((c) => c.ofPeak < 0.6);
+  return `## Where the WASM iteration's time goes
+
+One Trainer iteration (1 thread) under \`tf.profile\` (bench/profile-b1.ts), medians of ${String(p.iterations ?? 3)} iterations: ${f(num(p.iterationMs) / 1000)} s per iteration, ${f(num(p.kernelMsTotal) / 1000)} s inside kernels.
+The native XNNPACK Conv2D's best in the same process: **${f(peak.gmacPerSecond)} GMAC/s** (${peak.shapes.map((s) => `${s.shape}: ${f(s.gmacPerSecond)}`).join('; ')}).
+
+| kernel | ms per iteration |
+|---|---|
+${kernels.map((k) => `| ${k.name} | ${f(k.ms, 1)} |`).join('\n')}
+
+Every convolution of the step (${convs.length} calls; ${below.length} below 60% of that best):
+
+| kernel | inputs | output | GMAC | ms | GMAC/s | of best |
+|---|---|---|---|---|---|---|
+${convs.map((c) => `| ${c.kernel} | ${c.inputShapes.map((s) => `[${s.join(',')}]`).join(' ')} | [${c.outputShape.join(',')}] | ${f(c.gmac, 3)} | ${f(c.ms, 1)} | ${f(c.gmacPerSecond)} | ${c.ofPeak < 0.6 ? `**${Math.round(c.ofPeak * 100)}%**` : `${Math.round(c.ofPeak * 100)}%`} |`).join('\n')}
+
+`;
+}
+
 const md = `# Performance
 
 Measured by \`npm run bench\` on ${results.date.slice(0, 10)}, in one run, on this machine: ${results.machine.cpu}, ${results.machine.cores} cores, Node ${results.machine.node}.
@@ -121,22 +161,26 @@ Raw numbers: [bench/results.json](../bench/results.json). PyTorch is Debian's py
 
 ## B1 iteration ([failure-modes.md](experiments/failure-modes.md#b1): D on 64 real + 64 fake images, G on 128)
 
-| backend | seconds / iteration | vs PyTorch (1 thread) |
-|---|---|---|
-| PyTorch CPU, 1 thread | ${f(torch)} | 1.00x |
-| gan-hacks WASM, 1 thread | ${f(w1)} | ${f(w1 / torch)}x |
-| gan-hacks WASM, ${results.machine.cores} threads | ${f(wAll)} | ${f(wAll / torch)}x |
-| tfjs CPU backend (pure JS) | ${'error' in results.b1.cpu ? String((results.b1.cpu as { error: string }).error) : f(cpuIt, 0)} | ${Number.isFinite(cpuIt) ? `${f(cpuIt / torch, 0)}x` : ''} |
+Each engine at the same thread count: the headline is one thread against one thread.
+
+| threads | PyTorch CPU | gan-hacks WASM | WASM / PyTorch |
+|---|---|---|---|
+| 1 | ${f(torch)} s | ${f(w1)} s | **${f(w1 / torch)}x** |
+| ${results.machine.cores} | ${f(torchAll)} s | ${f(wAll)} s | ${f(wAll / torchAll)}x |
+
+The tfjs CPU backend (pure JS) took ${'error' in results.b1.cpu ? String((results.b1.cpu as { error: string }).error) : `${f(cpuIt, 0)} s per iteration (${f(cpuIt / torch, 0)}x PyTorch)`}.
+PyTorch ${String((results.b1.pytorch as Record<string, unknown>).torch ?? '')} loaded ${blas.length ? blas.map((b) => `\`${b}\``).join(', ') : 'no BLAS library it could report'}.
 
 ${results.note ? `Note on this run: ${results.note}\n\n` : ''}Peak resident memory of the WASM runs: ${num((results.b1.wasm1 as Record<string, unknown>).peakRssMB)} MB (1 thread), ${num((results.b1.wasmAll as Record<string, unknown>).peakRssMB)} MB (${results.machine.cores} threads); WASM heap ${num((results.b1.wasm1 as Record<string, unknown>).wasmHeapMB)} MB.
 
-What limits WASM: one B1 iteration is ~33 billion multiply-adds, almost all in convolutions. gan-hacks
-runs them on XNNPACK's WASM SIMD kernels (128-bit SIMD, no FMA), which reach ~14-15 GMAC/s on one
-thread here; PyTorch's AVX2 kernels reach roughly twice that. With the phase-decomposed transposed
-convolution and filter gradient the large convolutions run at XNNPACK's peak, so the remaining gap is
-the instruction set, plus element-wise work (LeakyReLU gradients, bias-gradient sums) that tfjs runs as
-separate passes. Threads help: tfjs's threaded WASM build is off in Node; gan-hacks starts it
-(\`initWasmBackend({ threads })\`, used by \`useFastestBackend()\`).
+${profileSection(results.profile)}What limits WASM: one B1 iteration is ~33 billion multiply-adds, almost all in convolutions. gan-hacks
+runs them on XNNPACK's WASM SIMD kernels (128-bit SIMD, no FMA); PyTorch's AVX2 kernels reach roughly
+twice their rate per core. The large convolutions run near the native Conv2D's best (table above); the
+convolutions with few channels on one side (the generator's 1-channel output layer, the discriminator's
+1-channel input) run as GEMMs over an im2col, whose copies cost what their few multiply-adds do not; the
+element-wise work (LeakyReLU and its gradient, bias-gradient sums) runs as separate passes. Threads help:
+tfjs's threaded WASM build is off in Node; gan-hacks starts it (\`initWasmBackend({ threads })\`, used by
+\`useFastestBackend()\`).
 
 ${browserSection(results.browser)}## Trainer overhead
 
