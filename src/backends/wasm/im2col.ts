@@ -19,6 +19,41 @@ function filterTapsByOutput(w: Float32Array, dst: Float32Array, taps: number, ci
 }
 
 /**
+ * Writes the patches of `src` [n, srcH, srcW, c] read at every position (p, q) of an
+ * n × gridH × gridW grid, row by row: tap (kh, kw) reads src row p·stride + sign·kh + offH
+ * and column q·stride + sign·kw + offW (zero outside src); a row of `dst` is kh·kw·c long.
+ */
+function gatherPatches(
+  dst: Float32Array,
+  src: Float32Array,
+  s: { n: number; srcH: number; srcW: number; c: number; gridH: number; gridW: number; kh: number; kw: number; strideH: number; strideW: number; sign: 1 | -1; offH: number; offW: number },
+): void {
+  let d = 0;
+  for (let n = 0; n < s.n; n++) {
+    for (let p = 0; p < s.gridH; p++) {
+      for (let q = 0; q < s.gridW; q++) {
+        for (let kh = 0; kh < s.kh; kh++) {
+          const r = p * s.strideH + s.sign * kh + s.offH;
+          if (r < 0 || r >= s.srcH) {
+            dst.fill(0, d, d + s.kw * s.c);
+            d += s.kw * s.c;
+            continue;
+          }
+          for (let kw = 0; kw < s.kw; kw++) {
+            const col = q * s.strideW + s.sign * kw + s.offW;
+            if (col < 0 || col >= s.srcW) for (let c = 0; c < s.c; c++) dst[d++] = 0;
+            else {
+              const base = ((n * s.srcH + r) * s.srcW + col) * s.c;
+              for (let c = 0; c < s.c; c++) dst[d++] = src[base + c];
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
  * The forward convolution as im2col(x) · W: A[(n, oh, ow), (kh, kw, ci)] =
  * x[n, oh·sh + kh − top, ow·sw + kw − left, ci] (zero outside x), and W
  * [kh, kw, ci, co] is already the matrix [(kh, kw, ci), co]. For few taps ×
@@ -30,31 +65,7 @@ export function im2colConv(ctx: KernelContext, x: TensorInfo, filter: TensorInfo
   const rows = g.n * g.oh * g.ow;
   const a = ctx.alloc([1, rows, cols]);
   const b = ctx.run('Reshape', { x: filter }, { shape: [1, cols, g.co] });
-  const av = ctx.view(a);
-  const xv = ctx.view(x);
-  let dst = 0;
-  for (let n = 0; n < g.n; n++) {
-    for (let oh = 0; oh < g.oh; oh++) {
-      for (let ow = 0; ow < g.ow; ow++) {
-        for (let kh = 0; kh < g.kh; kh++) {
-          const ih = oh * g.sh + kh - g.top;
-          if (ih < 0 || ih >= g.h) {
-            av.fill(0, dst, dst + g.kw * g.ci);
-            dst += g.kw * g.ci;
-            continue;
-          }
-          for (let kw = 0; kw < g.kw; kw++) {
-            const iw = ow * g.sw + kw - g.left;
-            if (iw < 0 || iw >= g.w) for (let c = 0; c < g.ci; c++) av[dst++] = 0;
-            else {
-              const src = ((n * g.h + ih) * g.w + iw) * g.ci;
-              for (let c = 0; c < g.ci; c++) av[dst++] = xv[src + c];
-            }
-          }
-        }
-      }
-    }
-  }
+  gatherPatches(ctx.view(a), ctx.view(x), { n: g.n, srcH: g.h, srcW: g.w, c: g.ci, gridH: g.oh, gridW: g.ow, kh: g.kh, kw: g.kw, strideH: g.sh, strideW: g.sw, sign: 1, offH: -g.top, offW: -g.left });
   if (!fused) return ctx.matMul(a, b);
   // Bias and activation in the GEMM's epilogue (tfjs-backend-wasm's _FusedMatMul).
   const inputs: Record<string, TensorInfo> = { a, b };
@@ -76,31 +87,7 @@ export function im2colInputGradient(ctx: KernelContext, dy: TensorInfo, filter: 
   const a = ctx.alloc([1, rows, cols]);
   const b = ctx.alloc([1, cols, g.ci]);
   filterTapsByOutput(ctx.view(filter), ctx.view(b), taps, g.ci, g.co);
-  const av = ctx.view(a);
-  const dyv = ctx.view(dy);
-  let dst = 0;
-  for (let n = 0; n < g.n; n++) {
-    for (let h = 0; h < g.h; h++) {
-      for (let w = 0; w < g.w; w++) {
-        for (let kh = 0; kh < g.kh; kh++) {
-          const oh = h + g.top - kh;
-          if (oh < 0 || oh >= g.oh) {
-            av.fill(0, dst, dst + g.kw * g.co);
-            dst += g.kw * g.co;
-            continue;
-          }
-          for (let kw = 0; kw < g.kw; kw++) {
-            const ow = w + g.left - kw;
-            if (ow < 0 || ow >= g.ow) for (let c = 0; c < g.co; c++) av[dst++] = 0;
-            else {
-              const src = ((n * g.oh + oh) * g.ow + ow) * g.co;
-              for (let c = 0; c < g.co; c++) av[dst++] = dyv[src + c];
-            }
-          }
-        }
-      }
-    }
-  }
+  gatherPatches(ctx.view(a), ctx.view(dy), { n: g.n, srcH: g.oh, srcW: g.ow, c: g.co, gridH: g.h, gridW: g.w, kh: g.kh, kw: g.kw, strideH: 1, strideW: 1, sign: -1, offH: g.top, offW: g.left });
   return ctx.matMul(a, b);
 }
 
