@@ -23,6 +23,7 @@ export type Signal =
   | 'duplicate-samples'
   | 'high-ndb'
   | 'ndb-bins-diverge'
+  | 'low-recall'
   | 'healthy-diversity'
   | 'losses-in-stable-band'
   | 'losses-outside-stable-band';
@@ -118,6 +119,17 @@ export interface DiagnosisThresholds {
    */
   highNdbJsDivergence: number;
   /**
+   * Recall (Kynkäänniemi et al. 2019, the `recall` column of `FeatureMetrics`)
+   * below this signals mode collapse: almost no real sample lies inside the
+   * generated samples' manifold. Recall falls as the generated sample grows, so
+   * this is calibrated at n = 1,000 generated against the 944 real eights of the
+   * failure-mode runs, in the shipped MNIST classifier's features
+   * (docs/experiments/failure-modes.md#feature-scores): every collapsed B2
+   * generator scored below 0.001, every stable B1 one 0.11 or more.
+   * @defaultValue 0.05
+   */
+  lowRecall: number;
+  /**
    * Diversity and NDB measured before this iteration do not count as mode
    * collapse: an untrained generator draws near-identical blanks. @defaultValue 100
    */
@@ -159,6 +171,7 @@ export const DEFAULT_THRESHOLDS: Readonly<DiagnosisThresholds> = Object.freeze({
   duplicateNeighbors: 0.3,
   highNdbRatio: 0.5,
   highNdbJsDivergence: 0.2,
+  lowRecall: 0.05,
   minIterationsForCollapse: 100,
   minIterationsForRisingLoss: 100,
   // BCE's loss levels; a loss on another scale brings its own (GanLoss.diagnosisBands).
@@ -188,6 +201,8 @@ export interface DiagnoseOptions {
   ndbRatio?: number;
   /** JS divergence of the NDB bin histograms, measured outside the history. */
   ndbJsDivergence?: number;
+  /** Recall of generated against real features, measured outside the history (see `precisionRecall`). */
+  recall?: number;
 }
 
 function defaultWindow(n: number): number {
@@ -207,7 +222,8 @@ const fmt = (v: number): string => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs
  *   run away, or its real-fake score gap exceeds the samples' distance, which
  *   no 1-Lipschitz critic can), or a loss is NaN.
  * - `mode-collapse`: few distinct samples (low mean pairwise distance),
- *   near-duplicates (low nearest-neighbour ratio) or diverging NDB bins;
+ *   near-duplicates (low nearest-neighbour ratio), diverging NDB bins or a
+ *   recall near 0 (a `recall` column from `FeatureMetrics`, or `options.recall`);
  *   without those, an oscillating G loss while D spots nearly every fake.
  * - `stable`: losses in their stable bands, no failure signal (and diverse samples, when measured).
  * - `undetermined`: too few iterations, or evidence that fits none of these.
@@ -243,12 +259,13 @@ export function diagnose(history: History | IterationRecord[], options?: Diagnos
   if (!Number.isInteger(window) || window < 1) {
     throw new GanHacksError('INVALID_ARGUMENT', `diagnose: window must be a positive integer, got ${show(window)}.`);
   }
-  for (const key of ['diversity', 'nearestNeighborRatio', 'ndbRatio', 'ndbJsDivergence'] as const) {
+  for (const key of ['diversity', 'nearestNeighborRatio', 'ndbRatio', 'ndbJsDivergence', 'recall'] as const) {
     const v = o[key];
     if (v === undefined) continue;
     if (typeof v !== 'number') throw new GanHacksError('INVALID_ARGUMENT', `diagnose: ${key} must be a number, got ${show(v)}.`);
     if (!Number.isFinite(v)) throw new GanHacksError('NON_FINITE_INPUT', `diagnose: ${key} is ${v}; pass a measured value or leave it out.`);
     if (v < 0) throw new GanHacksError('INVALID_RANGE', `diagnose: ${key} must be >= 0, got ${v}.`);
+    if (key === 'recall' && v > 1) throw new GanHacksError('INVALID_RANGE', `diagnose: recall is a share and must lie in [0, 1], got ${v}.`);
   }
   checkRecords(records.slice(-window));
   const options_ = o;
@@ -444,6 +461,18 @@ export function diagnose(history: History | IterationRecord[], options?: Diagnos
       value: ndbJs,
       threshold: t.highNdbJsDivergence,
       message: `The JS divergence between the real and generated NDB bin histograms is ${fmt(ndbJs)} (threshold ${t.highNdbJsDivergence}): whole regions of the data are missing or over-produced.`,
+    });
+  }
+  const recall = options_.recall ?? lastFinite(col('recall'));
+  if (Number.isFinite(recall) && recall < t.lowRecall && !early) {
+    add({
+      signal: 'low-recall',
+      severity: 'failure',
+      suggests: 'mode-collapse',
+      curve: 'recall',
+      value: recall,
+      threshold: t.lowRecall,
+      message: `Recall is ${fmt(recall)} (threshold ${t.lowRecall}): almost no real sample lies within the generated samples' manifold, so the generator misses most of the data (compare at the sample size the threshold was set at: recall falls as n grows).`,
     });
   }
   const osc = dominantPeriod(g, t.oscillationPeriods[0], t.oscillationPeriods[1]);
