@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadMnist, ndb, renderVegaLiteSvg, sampleLatent, type NdbResult } from 'gan-hacks';
+import { frechetDistance, kernelDistance, loadMnist, mnistClassifier, ndb, precisionRecall, renderVegaLiteSvg, sampleLatent, type NdbResult } from 'gan-hacks';
 import { loadModel, svgToPng, writeFileAtomic } from 'gan-hacks/node';
 import { exampleArgs, setup } from './lib.js';
 
@@ -55,6 +55,26 @@ for (const [name, r] of Object.entries(results)) {
 }
 console.log(`(${source})`);
 
+// The same samples in the shipped MNIST classifier's features: FID, KID (mean of 20 subsets), precision and recall (k = 3).
+const classifier = await mnistClassifier();
+function featureScores(real: tf.Tensor, fake: tf.Tensor): { fid: number; kid: number; precision: number; recall: number } {
+  const [r, f] = [classifier.features(real as tf.Tensor4D), classifier.features(fake as tf.Tensor4D)];
+  try {
+    const kid = kernelDistance(r, f, { subsets: 20, subsetSize: Math.min(r.shape[0], f.shape[0]), seed: args.seed });
+    return { fid: frechetDistance(r, f), kid: kid.mean, ...precisionRecall(r, f, { k: 3 }) };
+  } finally {
+    tf.dispose([r, f]);
+  }
+}
+const features = {
+  calibration: featureScores(take(0, half), take(half, 2 * half)),
+  healthy: featureScores(reference, healthy),
+  collapsed: featureScores(reference, collapsed),
+};
+for (const [name, s] of Object.entries(features)) {
+  console.log(`${name.padEnd(11)} FID ${s.fid.toFixed(1)}, KID ${s.kid.toFixed(2)}, precision ${s.precision.toFixed(3)}, recall ${s.recall.toFixed(3)} (${classifier.name})`);
+}
+
 // Bin proportions: reference vs each generator, the reference implementation's plot as a chart.
 const values = Object.entries(results).flatMap(([name, r]) =>
   r.referenceProportions.flatMap((p, bin) => [
@@ -83,5 +103,5 @@ await writeFileAtomic(join(args.out, 'ndb-bins.svg'), svg);
 await writeFileAtomic(join(args.out, 'ndb-bins.png'), await svgToPng(svg));
 await writeFileAtomic(
   join(args.out, 'summary.json'),
-  `${JSON.stringify({ experiment: 'ndb', source, bins, calibration: { ndb: calibration.ndb, bins: calibration.bins, ndbRatio: calibration.ndbRatio, jsDivergence: calibration.jsDivergence }, results: Object.fromEntries(Object.entries(results).map(([k, r]) => [k, { ndb: r.ndb, bins: r.bins, ndbRatio: r.ndbRatio, jsDivergence: r.jsDivergence, significant: r.significant }])) }, null, 2)}\n`,
+  `${JSON.stringify({ experiment: 'ndb', source, bins, features: { network: classifier.name, ...features }, calibration: { ndb: calibration.ndb, bins: calibration.bins, ndbRatio: calibration.ndbRatio, jsDivergence: calibration.jsDivergence }, results: Object.fromEntries(Object.entries(results).map(([k, r]) => [k, { ndb: r.ndb, bins: r.bins, ndbRatio: r.ndbRatio, jsDivergence: r.jsDivergence, significant: r.significant }])) }, null, 2)}\n`,
 );

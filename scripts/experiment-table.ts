@@ -3,9 +3,9 @@
  * (docs/experiments/failure-modes/<id>/seed-<n>/summary.json), between the table markers.
  * `npx tsx scripts/experiment-table.ts`
  */
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { rediagnose, type StoredSummary } from './rediagnose.js';
+import { FEATURE_N, atN, fill, mean, runFeatures, runSummaries, type FeatureRow, type RunFeatures, type RunSummary } from './doc-tables.js';
 
 const root = 'docs/experiments/failure-modes';
 const ROWS: [string, string][] = [
@@ -18,40 +18,12 @@ const ROWS: [string, string][] = [
 ];
 const VERDICTS = ['stable', 'mode-collapse', 'convergence-failure', 'undetermined'] as const;
 
-interface Summary extends StoredSummary {
-  seed: number;
-  secondsPerIteration: number;
-  backend?: { threads?: number };
-  last100: Record<string, number | null>;
-}
-
-async function summaries(id: string): Promise<Summary[]> {
-  let seeds: string[] = [];
-  try {
-    seeds = (await readdir(join(root, id))).filter((d) => d.startsWith('seed-'));
-  } catch {
-    return [];
-  }
-  const out: Summary[] = [];
-  for (const s of seeds) {
-    let summary: Summary;
-    try {
-      summary = JSON.parse(await readFile(join(root, id, s, 'summary.json'), 'utf8'));
-    } catch {
-      continue; // a run still in progress
-    }
-    out.push(await rediagnose(join(root, id, s), summary));
-  }
-  return out.sort((a, b) => a.seed - b.seed);
-}
-
-const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
 const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor((v.length - 1) / 2)];
 /**
  * Seconds per iteration depend on how the machine was shared: early runs went two at a time with
  * one WASM thread each, later ones one at a time with two threads. Medians are kept per layout.
  */
-function secondsByLayout(runs: Summary[]): string {
+function secondsByLayout(runs: RunSummary[]): string {
   const byThreads = new Map<number, number[]>();
   for (const r of runs) {
     const t = r.backend?.threads ?? 1;
@@ -64,13 +36,13 @@ function secondsByLayout(runs: Summary[]): string {
 }
 
 const lines = [
-  '| experiment | seeds | stable | mode collapse | convergence failure | undetermined | mean NDB/K (K=20) | mean bins JS | mean diversity | mean nearest-neighbour ratio | median s / iteration (layout; runs) |',
-  '|---|---|---|---|---|---|---|---|---|---|---|',
+  `| experiment | seeds | stable | mode collapse | convergence failure | undetermined | mean NDB/K (K=20) | mean bins JS | mean diversity | mean nearest-neighbour ratio | mean FID / recall, n = ${FEATURE_N.toLocaleString('en')} (re-runs; seeds) | median s / iteration (layout; runs) |`,
+  '|---|---|---|---|---|---|---|---|---|---|---|---|',
 ];
 for (const [id, label] of ROWS) {
-  const runs = await summaries(id);
+  const runs = await runSummaries(join(root, id));
   if (runs.length === 0) {
-    lines.push(`| ${label} | 0 | | | | | | | | | |`);
+    lines.push(`| ${label} | 0 | | | | | | | | | | |`);
     continue;
   }
   const count = (v: string): number => runs.filter((r) => r.diagnosis.verdict === v).length;
@@ -79,8 +51,12 @@ for (const [id, label] of ROWS) {
   const js = runs.map((r) => r.ndb?.jsDivergence).filter((v): v is number => typeof v === 'number');
   const nn = runs.map((r) => r.nearestNeighborRatio).filter((v): v is number => typeof v === 'number');
   const avg = (v: number[], d = 2): string => (v.length ? mean(v).toFixed(d) : '');
+  const scored = (await runFeatures(join(root, id))).filter((f) => atN(f));
+  const fid = scored.map((f) => atN(f)!.fid);
+  const recall = scored.map((f) => atN(f)!.recall);
+  const featureCell = scored.length ? `[${avg(fid, 1)} / ${avg(recall, 3)}](failure-modes.md#feature-scores) (${scored.map((f) => f.seed).join(', ')})` : '';
   lines.push(
-    `| [${label}](failure-modes.md#${id}) | ${runs.length} (${runs.map((r) => r.seed).join(', ')}) | ${VERDICTS.map(count).join(' | ')} | ${avg(ndb)} | ${avg(js, 3)} | ${avg(div)} | ${avg(nn, 3)} | ${secondsByLayout(runs)} |`,
+    `| [${label}](failure-modes.md#${id}) | ${runs.length} (${runs.map((r) => r.seed).join(', ')}) | ${VERDICTS.map(count).join(' | ')} | ${avg(ndb)} | ${avg(js, 3)} | ${avg(div)} | ${avg(nn, 3)} | ${featureCell} | ${secondsByLayout(runs)} |`,
   );
 }
 /**
@@ -88,7 +64,7 @@ for (const [id, label] of ROWS) {
  * failure-modes.md: the multi-seed counts are only as good as the verdicts, and these let a reader check them.
  */
 async function gallery(): Promise<string> {
-  const all = await Promise.all(ROWS.map(async ([id, label]) => [id, label, await summaries(id)] as const));
+  const all = await Promise.all(ROWS.map(async ([id, label]) => [id, label, await runSummaries(join(root, id))] as const));
   const seeds = [...new Set(all.flatMap(([, , runs]) => runs.map((r) => r.seed)))].sort((a, b) => a - b);
   const out = [`| experiment | ${seeds.map((s) => `seed ${s}`).join(' | ')} |`, `|---|${seeds.map(() => '---|').join('')}`];
   for (const [id, label, runs] of all) {
@@ -104,15 +80,43 @@ async function gallery(): Promise<string> {
   return out.join('\n');
 }
 
-async function fill(file: string, marker: string, content: string): Promise<void> {
-  const text = await readFile(file, 'utf8');
-  const start = `<!-- ${marker}:start -->`;
-  const end = `<!-- ${marker}:end -->`;
-  if (!text.includes(start) || !text.includes(end)) throw new Error(`${file} lacks the ${start} ... ${end} markers`);
-  await writeFile(file, text.replace(new RegExp(`${start}[\\s\\S]*${end}`), `${start}\n${content}\n${end}`));
+/**
+ * Every scored generator at n = 1,000 (one row per experiment and seed) for failure-modes.md, then how the
+ * scores move with n for seed 1, then the per-seed comparison the mode-collapse diagnosis rests on: is B2's
+ * recall below B1's in every seed both have?
+ */
+async function featureTable(): Promise<string> {
+  const fmt = (r: FeatureRow): string =>
+    `${r.fid.toFixed(1)} | ${r.kid.mean.toFixed(Math.abs(r.kid.mean) < 1 ? 2 : 1)} | ${r.precision.toFixed(2)} | ${r.recall.toFixed(3)} | ${r.density.toFixed(2)} | ${r.coverage.toFixed(3)}`;
+  const all = await Promise.all(ROWS.map(async ([id, label]) => [id, label, await runFeatures(join(root, id))] as const));
+  const perSeed = [`| run (re-run's verdict) | FID | KID | precision | recall | density | coverage |`, '|---|---|---|---|---|---|---|'];
+  const floor = JSON.parse(await readFile(join(root, 'real-vs-real.json'), 'utf8')) as FeatureRow;
+  perSeed.push(`| real vs real (two halves of the eights, ${floor.n} against ${floor.n}) | ${fmt(floor)} |`);
+  const withN = ['| run | n | FID | KID | precision | recall | density | coverage |', '|---|---|---|---|---|---|---|---|'];
+  for (const [, label, runs] of all) {
+    for (const f of runs) {
+      const r = atN(f);
+      if (r) perSeed.push(`| ${label}, seed ${f.seed} (${f.rerun?.verdict ?? 'no re-run summary'}) | ${fmt(r)} |`);
+      if (f.seed !== 1) continue;
+      f.rows.forEach((row, i) => withN.push(`| ${i === 0 ? `${label}, seed 1` : ''} | ${row.n.toLocaleString('en')} | ${fmt(row)} |`));
+    }
+  }
+  const b1 = all.find(([id]) => id === 'b1')![2];
+  const b2 = all.find(([id]) => id === 'b2')![2];
+  const pairs = b1
+    .map((f) => [f, b2.find((g) => g.seed === f.seed)] as const)
+    .filter((p): p is readonly [RunFeatures, RunFeatures] => p[1] !== undefined && atN(p[0]) !== undefined && atN(p[1]) !== undefined);
+  const below = pairs.filter(([f, g]) => atN(g)!.recall < atN(f)!.recall);
+  const separation = pairs.length
+    ? `Recall at n = ${FEATURE_N.toLocaleString('en')}, B2 against B1 seed by seed: ${pairs
+        .map(([f, g]) => `seed ${f.seed} ${atN(g)!.recall.toFixed(3)} vs ${atN(f)!.recall.toFixed(3)}`)
+        .join('; ')}: B2's is below B1's in **${below.length} of ${pairs.length}** seeds.`
+    : '';
+  return [perSeed.join('\n'), '', separation, '', 'How the scores move with n (seed 1 of each row; the reference is always the 944 eights):', '', withN.join('\n')].join('\n');
 }
 
 const table = lines.join('\n');
 await fill('docs/experiments/README.md', 'table', table);
 await fill('docs/experiments/failure-modes.md', 'seeds', await gallery());
+await fill('docs/experiments/failure-modes.md', 'features', await featureTable());
 console.log(table);
