@@ -41,6 +41,8 @@ export const PAGES: PageSpec[] = [
   { source: 'docs/experiments/survey.md', title: 'Loss families', group: 'Reproductions' },
   { source: 'docs/experiments/fashion-mnist.md', title: 'Fashion-MNIST', group: 'Reproductions' },
   { source: 'docs/experiments/feature-metrics.md', title: 'Feature-space scores', group: 'Reproductions' },
+  { source: 'docs/experiments/conditional.md', title: 'Class-conditional digits', group: 'Reproductions' },
+  { source: 'docs/experiments/remedies.md', title: 'Remedies matrix', group: 'Reproductions' },
   { source: 'docs/demo/README.md', title: 'The demo over five seeds', group: 'Reproductions' },
 
   { source: 'CONTRIBUTING.md', title: 'Contributing', group: 'Project' },
