@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WASM_TRAINING_KERNELS, initWasmBackend } from '../../src/wasm/index.js';
 import { Trainer, dcganNormal, enableSecondOrderGradients } from '../../src/index.js';
+import { FILTER_GRADIENT_LIMITS } from '../../src/backends/wasm/conv2dBackpropFilter.js';
 
 beforeAll(async () => {
   enableSecondOrderGradients(); // gan-hacks' Tile gradient, tested below
@@ -19,6 +20,8 @@ interface Case {
   s: number;
   pad: 'same' | 'valid';
   activation?: 'relu' | 'leakyrelu' | 'linear' | 'sigmoid' | 'elu' | 'relu6';
+  /** Run the few-output-channel filter gradient in chunks, as it does for inputs too large for one GEMM. */
+  chunked?: boolean;
 }
 
 /** The test matrix: every kernel size 1-7 × stride 1-2 × same/valid, cycling batch 1-32, channels 1-64 and non-square inputs. */
@@ -68,6 +71,9 @@ function fewChannelMatrix(): Case[] {
       i++;
     }
   }
+  // Several 512-row chunks of a 128-channel input (the form large batches take).
+  cases.push({ n: 3, h: 14, w: 15, ci: 128, co: 1, k: 7, s: 1, pad: 'same', chunked: true });
+  cases.push({ n: 2, h: 16, w: 17, ci: 128, co: 3, k: 5, s: 1, pad: 'valid', chunked: true });
   return cases;
 }
 
@@ -90,7 +96,7 @@ describe('WASM training kernels equal the CPU backend', () => {
   });
 
   for (const c of [...matrix(), ...fewChannelMatrix()]) {
-    const label = `k${c.k} s${c.s} ${c.pad} batch ${c.n} ${c.h}x${c.w}x${c.ci} -> ${c.co}${c.activation ? ` ${c.activation}` : ''}`;
+    const label = `k${c.k} s${c.s} ${c.pad} batch ${c.n} ${c.h}x${c.w}x${c.ci} -> ${c.co}${c.activation ? ` ${c.activation}` : ''}${c.chunked ? ', filter gradient in chunks' : ''}`;
     it(`${label}: forward, input gradient (transposed conv) and filter gradient`, async () => {
       const compute = (): Float32Array[] =>
         tf.tidy(() => {
@@ -103,7 +109,9 @@ describe('WASM training kernels equal the CPU backend', () => {
           return [y, dx, dw].map((t) => t.dataSync() as Float32Array);
         });
       const ref = await onBackend('cpu', compute);
-      const got = await onBackend('wasm', compute);
+      const limit = FILTER_GRADIENT_LIMITS.singleGemmFloats;
+      if (c.chunked) FILTER_GRADIENT_LIMITS.singleGemmFloats = 0;
+      const got = await onBackend('wasm', compute).finally(() => (FILTER_GRADIENT_LIMITS.singleGemmFloats = limit));
       await tf.setBackend('cpu');
       ['forward', 'dx', 'dW'].forEach((name, i) => {
         expect(got[i].length, name).toBe(ref[i].length);

@@ -10,6 +10,12 @@ const CHUNK_ROWS = 4096;
 /** Floats of the streamed GEMM operand per chunk (256 KB): it stays in L2 while every row block reads it. */
 const CHUNK_FLOATS = 65536;
 
+/**
+ * `singleGemmFloats`: the largest im2col of dy (floats; 64 MiB) {@link inputGridGemm} builds whole to run one
+ * GEMM; larger ones go in chunks. @internal Mutable so that tests can run the chunked form on small inputs.
+ */
+export const FILTER_GRADIENT_LIMITS = { singleGemmFloats: 16 * 1024 * 1024 };
+
 /** Below this many output channels, XNNPACK's convolution tiles are mostly empty: use the GEMM path. */
 const CONV_PATH_MIN_CHANNELS = 8;
 
@@ -147,51 +153,99 @@ function patchGemm(ctx: KernelContext, x: TensorInfo, dy: TensorInfo, out: Tenso
 function inputGridGemm(ctx: KernelContext, x: TensorInfo, dy: TensorInfo, out: TensorInfo, g: Geometry): void {
   const taps = g.kh * g.kw;
   const rowsD = taps * g.co;
+  const positions = g.n * g.h * g.w;
   const acc = new Float32Array(rowsD * g.ci);
-  const chunk = Math.max(256, Math.floor(CHUNK_FLOATS / g.ci));
-  accumulateChunks(
-    ctx,
-    g.n * g.h * g.w,
-    rowsD,
-    g.ci,
-    acc,
-    (m0, len, av, bv) => {
-      const dyv = ctx.view(dy);
-      bv.set(ctx.view(x).subarray(m0 * g.ci, (m0 + len) * g.ci));
-      for (let kh = 0; kh < g.kh; kh++) {
-        for (let kw = 0; kw < g.kw; kw++) {
-          for (let co = 0; co < g.co; co++) {
-            let dst = ((kh * g.kw + kw) * g.co + co) * len;
-            let m = m0;
-            while (m < m0 + len) {
-              const w0 = m % g.w;
-              const rest = (m - w0) / g.w;
-              const h = rest % g.h;
-              const n = (rest - h) / g.h;
-              const run = Math.min(g.w - w0, m0 + len - m);
-              const oh = h - kh + g.top;
-              if (oh < 0 || oh >= g.oh) av.fill(0, dst, dst + run);
-              else {
-                const rowBase = (n * g.oh + oh) * g.ow;
-                for (let v = w0; v < w0 + run; v++) {
-                  const ow = v - kw + g.left;
-                  av[dst + v - w0] = ow < 0 || ow >= g.ow ? 0 : dyv[(rowBase + ow) * g.co + co];
-                }
+  // dy's im2col for rows m0..m0+len of x's positions, laid out [(kh, kw, co), m].
+  const fillTaps = (m0: number, len: number, av: Float32Array): void => {
+    const dyv = ctx.view(dy);
+    for (let kh = 0; kh < g.kh; kh++) {
+      for (let kw = 0; kw < g.kw; kw++) {
+        for (let co = 0; co < g.co; co++) {
+          let dst = ((kh * g.kw + kw) * g.co + co) * len;
+          let m = m0;
+          while (m < m0 + len) {
+            const w0 = m % g.w;
+            const rest = (m - w0) / g.w;
+            const h = rest % g.h;
+            const n = (rest - h) / g.h;
+            const run = Math.min(g.w - w0, m0 + len - m);
+            const oh = h - kh + g.top;
+            if (oh < 0 || oh >= g.oh) av.fill(0, dst, dst + run);
+            else {
+              const rowBase = (n * g.oh + oh) * g.ow;
+              for (let v = w0; v < w0 + run; v++) {
+                const ow = v - kw + g.left;
+                av[dst + v - w0] = ow < 0 || ow >= g.ow ? 0 : dyv[(rowBase + ow) * g.co + co];
               }
-              dst += run;
-              m += run;
             }
+            dst += run;
+            m += run;
           }
         }
       }
-    },
-    chunk,
-  );
+    }
+  };
+  if (rowsD * positions <= FILTER_GRADIENT_LIMITS.singleGemmFloats) {
+    // One GEMM with x itself as B (a reshape, no copy): XNNPACK packs x once, and the 100-200 calls of the
+    // chunked form, each copying its slice of x and repacking it, cost more than the GEMM (G's 7×7 output
+    // layer at batch 128: 89 ms chunked).
+    const a = ctx.alloc([1, rowsD, positions]);
+    fillTapRows(ctx.view(a), ctx.view(dy), g);
+    const b = ctx.run('Reshape', { x }, { shape: [1, positions, g.ci] });
+    acc.set(ctx.view(ctx.matMul(a, b)));
+  } else {
+    const chunk = Math.max(256, Math.floor(CHUNK_FLOATS / g.ci));
+    accumulateChunks(
+      ctx,
+      positions,
+      rowsD,
+      g.ci,
+      acc,
+      (m0, len, av, bv) => {
+        bv.set(ctx.view(x).subarray(m0 * g.ci, (m0 + len) * g.ci));
+        fillTaps(m0, len, av);
+      },
+      chunk,
+    );
+  }
   // acc [(kh, kw, co), ci] → dW[kh, kw, ci, co]
   const ov = ctx.view(out);
   for (let t = 0; t < taps; t++) {
     for (let co = 0; co < g.co; co++) {
       for (let ci = 0; ci < g.ci; ci++) ov[(t * g.ci + ci) * g.co + co] = acc[(t * g.co + co) * g.ci + ci];
+    }
+  }
+}
+
+/**
+ * {@link inputGridGemm}'s im2col of dy over all of x's positions, [(kh, kw, co), (n, h, w)], a row of x at a
+ * time: each tap's valid run of a row is a run of dy's row, and the rest is zeros.
+ */
+function fillTapRows(av: Float32Array, dyv: Float32Array, g: Geometry): void {
+  const positions = g.n * g.h * g.w;
+  for (let kh = 0; kh < g.kh; kh++) {
+    for (let kw = 0; kw < g.kw; kw++) {
+      // Columns v of x whose output column v − kw + left lies in [0, OW).
+      const vFirst = Math.max(0, kw - g.left);
+      const vEnd = Math.min(g.w, g.ow + kw - g.left);
+      for (let co = 0; co < g.co; co++) {
+        const tapRow = ((kh * g.kw + kw) * g.co + co) * positions;
+        for (let n = 0; n < g.n; n++) {
+          for (let h = 0; h < g.h; h++) {
+            const dst = tapRow + (n * g.h + h) * g.w;
+            const oh = h - kh + g.top;
+            // Plain loops: a row is a few dozen floats, shorter than what fill / set / subarray pay per call.
+            if (oh < 0 || oh >= g.oh || vFirst >= vEnd) {
+              for (let v = 0; v < g.w; v++) av[dst + v] = 0;
+              continue;
+            }
+            for (let v = 0; v < vFirst; v++) av[dst + v] = 0;
+            for (let v = vEnd; v < g.w; v++) av[dst + v] = 0;
+            const src = ((n * g.oh + oh) * g.ow + vFirst - kw + g.left) * g.co + co - vFirst * g.co;
+            for (let v = vFirst; v < vEnd; v++) av[dst + v] = dyv[src + v * g.co];
+          }
+        }
+      }
     }
   }
 }

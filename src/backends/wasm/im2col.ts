@@ -28,25 +28,36 @@ function gatherPatches(
   src: Float32Array,
   s: { n: number; srcH: number; srcW: number; c: number; gridH: number; gridW: number; kh: number; kw: number; strideH: number; strideW: number; sign: 1 | -1; offH: number; offW: number },
 ): void {
+  const rowLen = s.kw * s.c;
   let d = 0;
   for (let n = 0; n < s.n; n++) {
     for (let p = 0; p < s.gridH; p++) {
       for (let q = 0; q < s.gridW; q++) {
+        // Taps kw whose column lies inside the source: kwLo ≤ kw < kwHi (the others read padding, zeros),
+        // so the copy loops below need no bounds test (4.9M single-channel taps in G's output layer).
+        const col0 = q * s.strideW + s.offW;
+        const kwLo = s.sign === 1 ? Math.max(0, -col0) : Math.max(0, col0 - s.srcW + 1);
+        const kwHi = s.sign === 1 ? Math.min(s.kw, s.srcW - col0) : Math.min(s.kw, col0 + 1);
         for (let kh = 0; kh < s.kh; kh++) {
           const r = p * s.strideH + s.sign * kh + s.offH;
-          if (r < 0 || r >= s.srcH) {
-            dst.fill(0, d, d + s.kw * s.c);
-            d += s.kw * s.c;
+          if (r < 0 || r >= s.srcH || kwLo >= kwHi) {
+            for (let i = 0; i < rowLen; i++) dst[d + i] = 0;
+            d += rowLen;
             continue;
           }
-          for (let kw = 0; kw < s.kw; kw++) {
-            const col = q * s.strideW + s.sign * kw + s.offW;
-            if (col < 0 || col >= s.srcW) for (let c = 0; c < s.c; c++) dst[d++] = 0;
-            else {
-              const base = ((n * s.srcH + r) * s.srcW + col) * s.c;
-              for (let c = 0; c < s.c; c++) dst[d++] = src[base + c];
+          for (let i = 0; i < kwLo * s.c; i++) dst[d + i] = 0;
+          for (let i = kwHi * s.c; i < rowLen; i++) dst[d + i] = 0;
+          const rowBase = (n * s.srcH + r) * s.srcW;
+          if (s.c === 1) {
+            for (let kw = kwLo, from = rowBase + col0 + s.sign * kwLo; kw < kwHi; kw++, from += s.sign) dst[d + kw] = src[from];
+          } else {
+            for (let kw = kwLo; kw < kwHi; kw++) {
+              const base = (rowBase + col0 + s.sign * kw) * s.c;
+              const at = d + kw * s.c;
+              for (let c = 0; c < s.c; c++) dst[at + c] = src[base + c];
             }
           }
+          d += rowLen;
         }
       }
     }

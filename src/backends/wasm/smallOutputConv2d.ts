@@ -83,24 +83,52 @@ export function smallOutputConv2d(args: { inputs: tf.NamedTensorInfoMap; backend
     const biasValues = bias ? Float32Array.from(ctx.view(bias)) : undefined;
     const act = ACTIVATIONS[(attrs.activation ?? 'linear') as Activation];
     const alpha = attrs.leakyreluAlpha ?? 0.2;
+    ov.fill(0);
+    // Input-major: P is read once, in order (it is kh·kw times the output's size and does not fit a cache),
+    // and each input pixel's taps are added into the output positions they reach, which stay in cache.
+    // Input pixel (ih, iw) reaches output (oh, ow) through tap (r, c) when oh·sh + r − top = ih.
     for (let img = 0; img < n; img++) {
-      for (let y = 0; y < oh; y++) {
-        for (let xo = 0; xo < ow; xo++) {
-          const dst = ((img * oh + y) * ow + xo) * co;
-          for (let o = 0; o < co; o++) ov[dst + o] = biasValues ? biasValues[o % biasValues.length] : 0;
-          for (let r = 0; r < kh; r++) {
-            const ih = y * sh + r - top;
-            if (ih < 0 || ih >= h) continue;
-            for (let c = 0; c < kw; c++) {
-              const iw = xo * sw + c - left;
-              if (iw < 0 || iw >= w) continue;
-              const src = ((img * h + ih) * w + iw) * cols + (r * kw + c) * co;
+      const outImage = img * oh * ow * co;
+      for (let ih = 0; ih < h; ih++) {
+        for (let r = 0; r < kh; r++) {
+          const ty = ih + top - r;
+          if (ty < 0 || ty % sh !== 0) continue;
+          const y = ty / sh;
+          if (y >= oh) continue;
+          const outRow = outImage + y * ow * co;
+          const inRow = ((img * h + ih) * w) * cols + r * kw * co;
+          for (let c = 0; c < kw; c++) {
+            if (sw === 1) {
+              // Output column iw + left − c for every input column that reaches one: no test in the loop.
+              const shift = left - c;
+              const first = Math.max(0, -shift);
+              const last = Math.min(w, ow - shift);
+              if (co === 1) {
+                for (let iw = first, src = inRow + first * cols + c, dst = outRow + first + shift; iw < last; iw++, src += cols, dst++) ov[dst] += pv[src];
+              } else {
+                for (let iw = first; iw < last; iw++) {
+                  const src = inRow + iw * cols + c * co;
+                  const dst = outRow + (iw + shift) * co;
+                  for (let o = 0; o < co; o++) ov[dst + o] += pv[src + o];
+                }
+              }
+              continue;
+            }
+            for (let iw = 0; iw < w; iw++) {
+              const tx = iw + left - c;
+              if (tx < 0 || tx % sw !== 0) continue;
+              const xo = tx / sw;
+              if (xo >= ow) continue;
+              const src = inRow + iw * cols + c * co;
+              const dst = outRow + xo * co;
               for (let o = 0; o < co; o++) ov[dst + o] += pv[src + o];
             }
           }
-          for (let o = 0; o < co; o++) ov[dst + o] = act(ov[dst + o], alpha);
         }
       }
+    }
+    for (let i = 0, size = ov.length; i < size; i += co) {
+      for (let o = 0; o < co; o++) ov[i + o] = act(biasValues ? ov[i + o] + biasValues[o % biasValues.length] : ov[i + o], alpha);
     }
     return ctx.keep(out);
   } finally {
