@@ -139,8 +139,10 @@ function patchGemm(ctx: KernelContext, x: TensorInfo, dy: TensorInfo, out: Tenso
       }
     }
   }
-  // The product [(kh, kw, ci), co] is dW's own layout.
-  ctx.view(out).set(ctx.view(ctx.matMul(a, b)));
+  // The product [(kh, kw, ci), co] is dW's own layout. The GEMM allocates (its output, XNNPACK's packed dy), which
+  // can grow the heap and detach every view taken before it: take out's view after it.
+  const product = ctx.matMul(a, b);
+  ctx.view(out).set(ctx.view(product));
 }
 
 /**
