@@ -2,19 +2,27 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { KernelContext, type TensorInfo } from './kernelContext.js';
 import { checkKernelArgs, checkOutputShape, convGeometry, type ConvAttrs, type ConvGeometry } from './geometry.js';
-import { PATCH_GEMM_MAX } from './im2col.js';
+import { PATCH_GEMM_MAX, fillInputGradientPatches, forwardPatches } from './im2col.js';
+import { atbGemm, atbGemmAvailable, atbGemmFilled } from './atbGemm.js';
 
 /** Rows of the reduction (N·OH·OW) handled per GEMM, so packed operands stay cache-friendly. */
 const CHUNK_ROWS = 4096;
 
-/** Floats of the streamed GEMM operand per chunk (256 KB): it stays in L2 while every row block reads it. */
-const CHUNK_FLOATS = 65536;
-
 /**
- * `singleGemmFloats`: the largest im2col of dy (floats; 64 MiB) {@link inputGridGemm} builds whole to run one
- * GEMM; larger ones go in chunks. @internal Mutable so that tests can run the chunked form on small inputs.
+ * How the few-channel filter gradients run. `transposedGemm`: gan-hacks' own GEMM tiles ({@link atbGemm}) where
+ * they can run, else XNNPACK's GEMM. `blockFloats`: the floats of one block of the XNNPACK form's reduction in
+ * {@link inputGridGemm}, both operands together, sized to stay in cache while the GEMM's tiles read them.
+ * @internal Mutable so that tests can run the XNNPACK form, in many blocks, on small inputs.
  */
-export const FILTER_GRADIENT_LIMITS = { singleGemmFloats: 16 * 1024 * 1024 };
+export const FILTER_GRADIENT_LIMITS = { transposedGemm: true, blockFloats: 1024 * 1024 };
+
+/** Positions per block of dy's patches for {@link atbGemmFilled}: whole image rows, about 512 positions. */
+const ATB_BLOCK_POSITIONS = 512;
+
+/** Whether {@link atbGemm} computes a product with `n` columns here. */
+function transposedGemmFor(ctx: KernelContext, n: number): boolean {
+  return FILTER_GRADIENT_LIMITS.transposedGemm && atbGemmAvailable(ctx.backend, n);
+}
 
 /** Below this many output channels, XNNPACK's convolution tiles are mostly empty: use the GEMM path. */
 const CONV_PATH_MIN_CHANNELS = 8;
@@ -113,6 +121,12 @@ function accumulateChunks(
 function patchGemm(ctx: KernelContext, x: TensorInfo, dy: TensorInfo, out: TensorInfo, g: Geometry): void {
   const cols = g.kh * g.kw * g.ci;
   const rows = g.n * g.oh * g.ow;
+  if (transposedGemmFor(ctx, g.co)) {
+    // dW = patchesᵀ · dy with both read in place: XNNPACK would repack dy (6 MB at batch 128) on every call.
+    const product = atbGemm(ctx, forwardPatches(ctx, x, g), dy, rows, cols, g.co);
+    ctx.view(out).set(ctx.view(product));
+    return;
+  }
   // One GEMM over every position: A is small (cols ≤ 64 rows) and dy is read in place.
   const a = ctx.alloc([1, cols, rows]);
   const b = ctx.run('Reshape', { x: dy }, { shape: [1, rows, g.co] });
@@ -147,69 +161,25 @@ function patchGemm(ctx: KernelContext, x: TensorInfo, dy: TensorInfo, out: Tenso
 
 /**
  * Stride 1 and few output channels (a generator's 1-channel output layer): dW = D · X
- * over x's own positions m = (n, h, w), with X the rows of x [N·H·W, Ci] copied whole
- * and D[(kh, kw, co), m] = dy[n, h − kh + top, w − kw + left, co] (zero outside dy).
- * The GEMM's reduction is long and its output small, so it runs in chunks whose
- * streamed operand stays in cache.
+ * over x's own positions m = (n, h, w), with X the rows of x [N·H·W, Ci] and
+ * D[(kh, kw, co), m] = dy[n, h − kh + top, w − kw + left, co] (zero outside dy).
+ * The reduction is long (100k positions for G's 28×28 layer at batch 128) and the
+ * output small: gan-hacks' transposed-A GEMM reads D's transpose (dy's im2col) and x in
+ * place; without it, XNNPACK's GEMM runs in blocks ({@link xnnpackBlocks}).
  */
 function inputGridGemm(ctx: KernelContext, x: TensorInfo, dy: TensorInfo, out: TensorInfo, g: Geometry): void {
   const taps = g.kh * g.kw;
   const rowsD = taps * g.co;
-  const positions = g.n * g.h * g.w;
-  const acc = new Float32Array(rowsD * g.ci);
-  // dy's im2col for rows m0..m0+len of x's positions, laid out [(kh, kw, co), m].
-  const fillTaps = (m0: number, len: number, av: Float32Array): void => {
-    const dyv = ctx.view(dy);
-    for (let kh = 0; kh < g.kh; kh++) {
-      for (let kw = 0; kw < g.kw; kw++) {
-        for (let co = 0; co < g.co; co++) {
-          let dst = ((kh * g.kw + kw) * g.co + co) * len;
-          let m = m0;
-          while (m < m0 + len) {
-            const w0 = m % g.w;
-            const rest = (m - w0) / g.w;
-            const h = rest % g.h;
-            const n = (rest - h) / g.h;
-            const run = Math.min(g.w - w0, m0 + len - m);
-            const oh = h - kh + g.top;
-            if (oh < 0 || oh >= g.oh) av.fill(0, dst, dst + run);
-            else {
-              const rowBase = (n * g.oh + oh) * g.ow;
-              for (let v = w0; v < w0 + run; v++) {
-                const ow = v - kw + g.left;
-                av[dst + v - w0] = ow < 0 || ow >= g.ow ? 0 : dyv[(rowBase + ow) * g.co + co];
-              }
-            }
-            dst += run;
-            m += run;
-          }
-        }
-      }
-    }
-  };
-  if (rowsD * positions <= FILTER_GRADIENT_LIMITS.singleGemmFloats) {
-    // One GEMM with x itself as B (a reshape, no copy): XNNPACK packs x once, and the 100-200 calls of the
-    // chunked form, each copying its slice of x and repacking it, cost more than the GEMM (G's 7×7 output
-    // layer at batch 128: 89 ms chunked).
-    const a = ctx.alloc([1, rowsD, positions]);
-    fillTapRows(ctx.view(a), ctx.view(dy), g);
-    const b = ctx.run('Reshape', { x }, { shape: [1, positions, g.ci] });
-    acc.set(ctx.view(ctx.matMul(a, b)));
-  } else {
-    const chunk = Math.max(256, Math.floor(CHUNK_FLOATS / g.ci));
-    accumulateChunks(
-      ctx,
-      positions,
-      rowsD,
-      g.ci,
-      acc,
-      (m0, len, av, bv) => {
-        bv.set(ctx.view(x).subarray(m0 * g.ci, (m0 + len) * g.ci));
-        fillTaps(m0, len, av);
-      },
-      chunk,
-    );
-  }
+  const imageRows = g.n * g.h;
+  let acc: Float32Array;
+  if (transposedGemmFor(ctx, g.ci)) {
+    // dW' = Dᵀ · x with x read in place (XNNPACK's GEMM would pack all of x, 50 MB for G's output layer at batch
+    // 128) and Dᵀ (dy's patches) made a few image rows at a time.
+    const rowsPerBlock = Math.max(1, Math.floor(ATB_BLOCK_POSITIONS / g.w));
+    // dy's view is taken per block: atbGemmFilled allocates before its first call.
+    const fill = (dst: Float32Array, first: number, count: number): void => fillInputGradientPatches(dst, ctx.view(dy), g, first / g.w, count / g.w);
+    acc = ctx.view(atbGemmFilled(ctx, fill, x, imageRows * g.w, rowsD, g.ci, rowsPerBlock * g.w));
+  } else acc = xnnpackBlocks(ctx, x, dy, g);
   // acc [(kh, kw, co), ci] → dW[kh, kw, ci, co]
   const ov = ctx.view(out);
   for (let t = 0; t < taps; t++) {
@@ -220,32 +190,57 @@ function inputGridGemm(ctx: KernelContext, x: TensorInfo, dy: TensorInfo, out: T
 }
 
 /**
- * {@link inputGridGemm}'s im2col of dy over all of x's positions, [(kh, kw, co), (n, h, w)], a row of x at a
- * time: each tap's valid run of a row is a run of dy's row, and the rest is zeros.
+ * {@link inputGridGemm}'s product with XNNPACK's GEMM, [(kh, kw, co), ci]: in blocks of whole image rows, each
+ * block's X an alias of x's memory (no copy), so that XNNPACK packs one block at a time and the GEMM's tiles
+ * read it from cache; one GEMM over everything re-read its 50 MB packed operand from memory once per tile row.
  */
-function fillTapRows(av: Float32Array, dyv: Float32Array, g: Geometry): void {
-  const positions = g.n * g.h * g.w;
+function xnnpackBlocks(ctx: KernelContext, x: TensorInfo, dy: TensorInfo, g: Geometry): Float32Array {
+  const rowsD = g.kh * g.kw * g.co;
+  const imageRows = g.n * g.h;
+  const rowsPerBlock = Math.max(1, Math.floor(FILTER_GRADIENT_LIMITS.blockFloats / (g.w * (rowsD + g.ci))));
+  const acc = new Float32Array(rowsD * g.ci);
+  for (let r0 = 0; r0 < imageRows; r0 += rowsPerBlock) {
+    const rows = Math.min(rowsPerBlock, imageRows - r0);
+    const len = rows * g.w;
+    const a = ctx.alloc([1, rowsD, len]);
+    const b = ctx.alias(x, r0 * g.w * g.ci, [1, len, g.ci]);
+    fillTapRows(ctx.view(a), ctx.view(dy), g, r0, rows);
+    const prod = ctx.matMul(a, b);
+    const pv = ctx.view(prod);
+    for (let k = 0; k < acc.length; k++) acc[k] += pv[k];
+    ctx.release(b);
+    ctx.free(a, prod);
+  }
+  return acc;
+}
+
+/**
+ * {@link inputGridGemm}'s im2col of dy over x's image rows r0 .. r0 + rows (row r = n·H + h), laid out
+ * [(kh, kw, co), (row, w)]: each tap's valid run of a row is a run of dy's row, and the rest is zeros.
+ */
+function fillTapRows(av: Float32Array, dyv: Float32Array, g: Geometry, r0: number, rows: number): void {
+  const len = rows * g.w;
   for (let kh = 0; kh < g.kh; kh++) {
     for (let kw = 0; kw < g.kw; kw++) {
       // Columns v of x whose output column v − kw + left lies in [0, OW).
       const vFirst = Math.max(0, kw - g.left);
       const vEnd = Math.min(g.w, g.ow + kw - g.left);
       for (let co = 0; co < g.co; co++) {
-        const tapRow = ((kh * g.kw + kw) * g.co + co) * positions;
-        for (let n = 0; n < g.n; n++) {
-          for (let h = 0; h < g.h; h++) {
-            const dst = tapRow + (n * g.h + h) * g.w;
-            const oh = h - kh + g.top;
-            // Plain loops: a row is a few dozen floats, shorter than what fill / set / subarray pay per call.
-            if (oh < 0 || oh >= g.oh || vFirst >= vEnd) {
-              for (let v = 0; v < g.w; v++) av[dst + v] = 0;
-              continue;
-            }
-            for (let v = 0; v < vFirst; v++) av[dst + v] = 0;
-            for (let v = vEnd; v < g.w; v++) av[dst + v] = 0;
-            const src = ((n * g.oh + oh) * g.ow + vFirst - kw + g.left) * g.co + co - vFirst * g.co;
-            for (let v = vFirst; v < vEnd; v++) av[dst + v] = dyv[src + v * g.co];
+        const tapRow = ((kh * g.kw + kw) * g.co + co) * len;
+        for (let r = 0; r < rows; r++) {
+          const h = (r0 + r) % g.h;
+          const n = (r0 + r - h) / g.h;
+          const dst = tapRow + r * g.w;
+          const oh = h - kh + g.top;
+          // Plain loops: a row is a few dozen floats, shorter than what fill / set / subarray pay per call.
+          if (oh < 0 || oh >= g.oh || vFirst >= vEnd) {
+            for (let v = 0; v < g.w; v++) av[dst + v] = 0;
+            continue;
           }
+          for (let v = 0; v < vFirst; v++) av[dst + v] = 0;
+          for (let v = vEnd; v < g.w; v++) av[dst + v] = 0;
+          const src = ((n * g.oh + oh) * g.ow + vFirst - kw + g.left) * g.co + co - vFirst * g.co;
+          for (let v = vFirst; v < vEnd; v++) av[dst + v] = dyv[src + v * g.co];
         }
       }
     }

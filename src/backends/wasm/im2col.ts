@@ -22,43 +22,47 @@ function filterTapsByOutput(w: Float32Array, dst: Float32Array, taps: number, ci
  * Writes the patches of `src` [n, srcH, srcW, c] read at every position (p, q) of an
  * n × gridH × gridW grid, row by row: tap (kh, kw) reads src row p·stride + sign·kh + offH
  * and column q·stride + sign·kw + offW (zero outside src); a row of `dst` is kh·kw·c long.
+ * With `firstRow` and `rowCount`, only those grid rows (row n·gridH + p), from the start of `dst`.
  */
 function gatherPatches(
   dst: Float32Array,
   src: Float32Array,
   s: { n: number; srcH: number; srcW: number; c: number; gridH: number; gridW: number; kh: number; kw: number; strideH: number; strideW: number; sign: 1 | -1; offH: number; offW: number },
+  firstRow = 0,
+  rowCount = s.n * s.gridH,
 ): void {
   const rowLen = s.kw * s.c;
   let d = 0;
-  for (let n = 0; n < s.n; n++) {
-    for (let p = 0; p < s.gridH; p++) {
-      for (let q = 0; q < s.gridW; q++) {
-        // Taps kw whose column lies inside the source: kwLo ≤ kw < kwHi (the others read padding, zeros),
-        // so the copy loops below need no bounds test (4.9M single-channel taps in G's output layer).
-        const col0 = q * s.strideW + s.offW;
-        const kwLo = s.sign === 1 ? Math.max(0, -col0) : Math.max(0, col0 - s.srcW + 1);
-        const kwHi = s.sign === 1 ? Math.min(s.kw, s.srcW - col0) : Math.min(s.kw, col0 + 1);
-        for (let kh = 0; kh < s.kh; kh++) {
-          const r = p * s.strideH + s.sign * kh + s.offH;
-          if (r < 0 || r >= s.srcH || kwLo >= kwHi) {
-            for (let i = 0; i < rowLen; i++) dst[d + i] = 0;
-            d += rowLen;
-            continue;
-          }
-          for (let i = 0; i < kwLo * s.c; i++) dst[d + i] = 0;
-          for (let i = kwHi * s.c; i < rowLen; i++) dst[d + i] = 0;
-          const rowBase = (n * s.srcH + r) * s.srcW;
-          if (s.c === 1) {
-            for (let kw = kwLo, from = rowBase + col0 + s.sign * kwLo; kw < kwHi; kw++, from += s.sign) dst[d + kw] = src[from];
-          } else {
-            for (let kw = kwLo; kw < kwHi; kw++) {
-              const base = (rowBase + col0 + s.sign * kw) * s.c;
-              const at = d + kw * s.c;
-              for (let c = 0; c < s.c; c++) dst[at + c] = src[base + c];
-            }
-          }
+  // Grid rows firstRow .. firstRow + rowCount of all images, row r = n·gridH + p.
+  for (let row = firstRow; row < firstRow + rowCount; row++) {
+    const p = row % s.gridH;
+    const n = (row - p) / s.gridH;
+    for (let q = 0; q < s.gridW; q++) {
+      // Taps kw whose column lies inside the source: kwLo ≤ kw < kwHi (the others read padding, zeros),
+      // so the copy loops below need no bounds test (4.9M single-channel taps in G's output layer).
+      const col0 = q * s.strideW + s.offW;
+      const kwLo = s.sign === 1 ? Math.max(0, -col0) : Math.max(0, col0 - s.srcW + 1);
+      const kwHi = s.sign === 1 ? Math.min(s.kw, s.srcW - col0) : Math.min(s.kw, col0 + 1);
+      for (let kh = 0; kh < s.kh; kh++) {
+        const r = p * s.strideH + s.sign * kh + s.offH;
+        if (r < 0 || r >= s.srcH || kwLo >= kwHi) {
+          for (let i = 0; i < rowLen; i++) dst[d + i] = 0;
           d += rowLen;
+          continue;
         }
+        for (let i = 0; i < kwLo * s.c; i++) dst[d + i] = 0;
+        for (let i = kwHi * s.c; i < rowLen; i++) dst[d + i] = 0;
+        const rowBase = (n * s.srcH + r) * s.srcW;
+        if (s.c === 1) {
+          for (let kw = kwLo, from = rowBase + col0 + s.sign * kwLo; kw < kwHi; kw++, from += s.sign) dst[d + kw] = src[from];
+        } else {
+          for (let kw = kwLo; kw < kwHi; kw++) {
+            const base = (rowBase + col0 + s.sign * kw) * s.c;
+            const at = d + kw * s.c;
+            for (let c = 0; c < s.c; c++) dst[at + c] = src[base + c];
+          }
+        }
+        d += rowLen;
       }
     }
   }
@@ -72,11 +76,8 @@ function gatherPatches(
  * [n·oh·ow, co] (reshape to [n, oh, ow, co]); bias and activation are the caller's.
  */
 export function im2colConv(ctx: KernelContext, x: TensorInfo, filter: TensorInfo, g: ConvGeometry, fused?: { bias?: TensorInfo; activation: string; leakyreluAlpha?: number }): TensorInfo {
-  const cols = g.kh * g.kw * g.ci;
-  const rows = g.n * g.oh * g.ow;
-  const a = ctx.alloc([1, rows, cols]);
-  const b = ctx.run('Reshape', { x: filter }, { shape: [1, cols, g.co] });
-  gatherPatches(ctx.view(a), ctx.view(x), { n: g.n, srcH: g.h, srcW: g.w, c: g.ci, gridH: g.oh, gridW: g.ow, kh: g.kh, kw: g.kw, strideH: g.sh, strideW: g.sw, sign: 1, offH: -g.top, offW: -g.left });
+  const a = forwardPatches(ctx, x, g);
+  const b = ctx.run('Reshape', { x: filter }, { shape: [1, g.kh * g.kw * g.ci, g.co] });
   if (!fused) return ctx.matMul(a, b);
   // Bias and activation in the GEMM's epilogue (tfjs-backend-wasm's _FusedMatMul).
   const inputs: Record<string, TensorInfo> = { a, b };
@@ -94,12 +95,36 @@ export function im2colConv(ctx: KernelContext, x: TensorInfo, filter: TensorInfo
 export function im2colInputGradient(ctx: KernelContext, dy: TensorInfo, filter: TensorInfo, g: ConvGeometry): TensorInfo {
   const taps = g.kh * g.kw;
   const cols = taps * g.co;
-  const rows = g.n * g.h * g.w;
-  const a = ctx.alloc([1, rows, cols]);
+  const a = inputGradientPatches(ctx, dy, g);
   const b = ctx.alloc([1, cols, g.ci]);
   filterTapsByOutput(ctx.view(filter), ctx.view(b), taps, g.ci, g.co);
-  gatherPatches(ctx.view(a), ctx.view(dy), { n: g.n, srcH: g.oh, srcW: g.ow, c: g.co, gridH: g.h, gridW: g.w, kh: g.kh, kw: g.kw, strideH: 1, strideW: 1, sign: -1, offH: g.top, offW: g.left });
   return ctx.matMul(a, b);
+}
+
+/**
+ * The forward convolution's im2col of x, [1, n·oh·ow, kh·kw·ci]: row (n, oh, ow) holds
+ * x[n, oh·sh + kh − top, ow·sw + kw − left, ci] over (kh, kw, ci), zero outside x.
+ */
+export function forwardPatches(ctx: KernelContext, x: TensorInfo, g: ConvGeometry): TensorInfo {
+  const a = ctx.alloc([1, g.n * g.oh * g.ow, g.kh * g.kw * g.ci]);
+  gatherPatches(ctx.view(a), ctx.view(x), { n: g.n, srcH: g.h, srcW: g.w, c: g.ci, gridH: g.oh, gridW: g.ow, kh: g.kh, kw: g.kw, strideH: g.sh, strideW: g.sw, sign: 1, offH: -g.top, offW: -g.left });
+  return a;
+}
+
+/**
+ * A stride-1 convolution's im2col of dy over x's positions, [1, n·h·w, kh·kw·co]: row (n, h, w) holds
+ * dy[n, h + top − kh, w + left − kw, co] over (kh, kw, co), zero outside dy (the taps through which x[n, h, w]
+ * reached dy).
+ */
+export function inputGradientPatches(ctx: KernelContext, dy: TensorInfo, g: ConvGeometry): TensorInfo {
+  const a = ctx.alloc([1, g.n * g.h * g.w, g.kh * g.kw * g.co]);
+  fillInputGradientPatches(ctx.view(a), ctx.view(dy), g);
+  return a;
+}
+
+/** {@link inputGradientPatches} into `dst`, for x's image rows firstRow .. firstRow + rowCount (row n·h + h') only. */
+export function fillInputGradientPatches(dst: Float32Array, dy: Float32Array, g: ConvGeometry, firstRow = 0, rowCount = g.n * g.h): void {
+  gatherPatches(dst, dy, { n: g.n, srcH: g.oh, srcW: g.ow, c: g.co, gridH: g.h, gridW: g.w, kh: g.kh, kw: g.kw, strideH: 1, strideW: 1, sign: -1, offH: g.top, offW: g.left }, firstRow, rowCount);
 }
 
 /**

@@ -12,6 +12,7 @@ export type TensorInfo = tf.TensorInfo;
  */
 export class KernelContext {
   private readonly temps: TensorInfo[] = [];
+  private readonly aliases: TensorInfo[] = [];
 
   constructor(readonly backend: BackendWasm) {}
 
@@ -46,6 +47,30 @@ export class KernelContext {
     return info;
   }
 
+  /**
+   * A tensor over part of `info`'s memory, `shape` floats from float `start` on, with no copy (a GEMM operand
+   * over a slice of an input). Released by {@link release} or {@link dispose}, which never free that memory.
+   */
+  alias(info: TensorInfo, start: number, shape: number[]): TensorInfo {
+    const data = this.backend.dataIdMap.get(info.dataId);
+    if (!data) throw new GanHacksError('INVALID_ARGUMENT', 'gan-hacks/wasm: cannot alias a tensor that has no data on the WASM heap.');
+    const out = this.backend.makeOutput(shape, 'float32', data.memoryOffset + start * 4) as TensorInfo;
+    this.aliases.push(out);
+    return out;
+  }
+
+  /** Drops aliases made by {@link alias} (their memory belongs to another tensor). */
+  release(...infos: TensorInfo[]): void {
+    for (const info of infos) {
+      const i = this.aliases.indexOf(info);
+      if (i < 0) continue;
+      this.aliases.splice(i, 1);
+      const data = this.backend.dataIdMap.get(info.dataId);
+      if (data) this.backend.wasm.tfjs.disposeData(data.id);
+      this.backend.dataIdMap.delete(info.dataId);
+    }
+  }
+
   /** Frees intermediates early (large chunks inside a loop). */
   free(...infos: TensorInfo[]): void {
     for (const info of infos) {
@@ -56,6 +81,7 @@ export class KernelContext {
 
   /** Frees what this context made, except what was kept. */
   dispose(): void {
+    this.release(...this.aliases);
     for (const t of this.temps) this.backend.disposeData(t.dataId);
     this.temps.length = 0;
   }
