@@ -33,10 +33,22 @@ function gatherPatches(
 ): void {
   const rowLen = s.kw * s.c;
   let d = 0;
+  // Source row of each tap row kh for the current grid row, −1 where it reads padding.
+  const rowBases = new Int32Array(s.kh);
   // Grid rows firstRow .. firstRow + rowCount of all images, row r = n·gridH + p.
   for (let row = firstRow; row < firstRow + rowCount; row++) {
     const p = row % s.gridH;
     const n = (row - p) / s.gridH;
+    if (s.c === 1) {
+      // One channel (a discriminator's input, a 1-channel layer's dy): the columns every tap reads inside the
+      // source need no per-tap test; only the grid's first and last columns can read padding.
+      for (let kh = 0; kh < s.kh; kh++) {
+        const r = p * s.strideH + s.sign * kh + s.offH;
+        rowBases[kh] = r < 0 || r >= s.srcH ? -1 : (n * s.srcH + r) * s.srcW;
+      }
+      d = gatherOneChannelRow(dst, src, s, rowBases, d);
+      continue;
+    }
     for (let q = 0; q < s.gridW; q++) {
       // Taps kw whose column lies inside the source: kwLo ≤ kw < kwHi (the others read padding, zeros),
       // so the copy loops below need no bounds test (4.9M single-channel taps in G's output layer).
@@ -66,6 +78,34 @@ function gatherPatches(
       }
     }
   }
+}
+
+/** {@link gatherPatches} of one grid row of a 1-channel source; returns the next write position. */
+function gatherOneChannelRow(
+  dst: Float32Array,
+  src: Float32Array,
+  s: { srcW: number; gridW: number; kh: number; kw: number; strideW: number; sign: 1 | -1; offW: number },
+  rowBases: Int32Array,
+  d: number,
+): number {
+  const { kh: taps, kw, sign, srcW } = s;
+  for (let q = 0; q < s.gridW; q++) {
+    const col0 = q * s.strideW + s.offW;
+    const kwLo = sign === 1 ? Math.max(0, -col0) : Math.max(0, col0 - srcW + 1);
+    const kwHi = sign === 1 ? Math.min(kw, srcW - col0) : Math.min(kw, col0 + 1);
+    const interior = kwLo === 0 && kwHi === kw;
+    for (let kh = 0; kh < taps; kh++, d += kw) {
+      const base = rowBases[kh];
+      if (base < 0) {
+        for (let i = 0; i < kw; i++) dst[d + i] = 0;
+      } else if (interior) {
+        for (let i = 0, from = base + col0; i < kw; i++, from += sign) dst[d + i] = src[from];
+      } else {
+        for (let i = 0; i < kw; i++) dst[d + i] = i >= kwLo && i < kwHi ? src[base + col0 + sign * i] : 0;
+      }
+    }
+  }
+  return d;
 }
 
 /**
