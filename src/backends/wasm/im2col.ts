@@ -170,8 +170,8 @@ export function fillInputGradientPatches(dst: Float32Array, dy: Float32Array, g:
 /**
  * The input gradient when dx has few taps × channels (≤ {@link PATCH_GEMM_MAX};
  * a discriminator's first layer, any stride): P = dy · Wᵀ, P[m, (kh, kw, ci)] =
- * Σ_co dy[m, co] · W[kh, kw, ci, co], one GEMM, then each P row is added
- * into the input pixels its taps read (a col2im). Writes dx into `out`.
+ * Σ_co dy[m, co] · W[kh, kw, ci, co], one GEMM, then each input pixel sums the
+ * P entries whose taps read it (a col2im). Writes dx into `out`.
  */
 export function col2imInputGradient(ctx: KernelContext, dy: TensorInfo, filter: TensorInfo, out: TensorInfo, g: ConvGeometry): void {
   const cols = g.kh * g.kw * g.ci;
@@ -181,25 +181,53 @@ export function col2imInputGradient(ctx: KernelContext, dy: TensorInfo, filter: 
   const p = ctx.matMul(a, ctx.run('Reshape', { x: b }, { shape: [1, g.co, cols] }));
   const pv = ctx.view(p);
   const ov = ctx.view(out);
-  ov.fill(0);
-  let src = 0;
+  // A gather rather than a scatter: each input pixel sums the few P entries whose taps read it (kh with
+  // ih + top − kh a multiple of the stride, 4 of 16 taps for a 4×4 stride-2 kernel), written once, where
+  // adding each P row into the pixels it reads costs a read-modify-write per tap.
+  const rowTaps = tapLists(g.h, g.oh, g.kh, g.sh, g.top);
+  const colTaps = tapLists(g.w, g.ow, g.kw, g.sw, g.left);
+  // Offsets into P: a row tap (kh, oh) of image n at rowOff + n·OH·OW·cols, a column tap (kw, ow) at colOff.
+  const rowOff = rowTaps.out.map((oh, a) => oh * g.ow * cols + rowTaps.tap[a] * g.kw * g.ci);
+  const colOff = colTaps.out.map((ow, b) => ow * cols + colTaps.tap[b] * g.ci);
+  let dst = 0;
   for (let n = 0; n < g.n; n++) {
-    for (let oh = 0; oh < g.oh; oh++) {
-      for (let ow = 0; ow < g.ow; ow++) {
-        for (let kh = 0; kh < g.kh; kh++) {
-          const ih = oh * g.sh + kh - g.top;
-          if (ih < 0 || ih >= g.h) {
-            src += g.kw * g.ci;
-            continue;
+    const image = n * g.oh * g.ow * cols;
+    for (let ih = 0; ih < g.h; ih++) {
+      const r0 = rowTaps.start[ih];
+      const r1 = rowTaps.start[ih + 1];
+      for (let iw = 0; iw < g.w; iw++, dst += g.ci) {
+        const c0 = colTaps.start[iw];
+        const c1 = colTaps.start[iw + 1];
+        for (let c = 0; c < g.ci; c++) {
+          let sum = 0;
+          for (let a = r0; a < r1; a++) {
+            const base = image + rowOff[a] + c;
+            for (let b = c0; b < c1; b++) sum += pv[base + colOff[b]];
           }
-          for (let kw = 0; kw < g.kw; kw++, src += g.ci) {
-            const iw = ow * g.sw + kw - g.left;
-            if (iw < 0 || iw >= g.w) continue;
-            const dst = ((n * g.h + ih) * g.w + iw) * g.ci;
-            for (let c = 0; c < g.ci; c++) ov[dst + c] += pv[src + c];
-          }
+          ov[dst + c] = sum;
         }
       }
     }
   }
+}
+
+/**
+ * For each input coordinate i (of `size`) along one axis, the (tap, output) pairs with i = out·stride + tap − pad
+ * and out inside [0, outSize): entries start[i] .. start[i + 1] of `tap` and `out`.
+ */
+function tapLists(size: number, outSize: number, taps: number, stride: number, pad: number): { start: Int32Array; tap: Int32Array; out: Int32Array } {
+  const start = new Int32Array(size + 1);
+  const tap: number[] = [];
+  const out: number[] = [];
+  for (let i = 0; i < size; i++) {
+    start[i] = tap.length;
+    for (let k = 0; k < taps; k++) {
+      const t = i + pad - k;
+      if (t < 0 || t % stride !== 0 || t / stride >= outSize) continue;
+      tap.push(k);
+      out.push(t / stride);
+    }
+  }
+  start[size] = tap.length;
+  return { start, tap: Int32Array.from(tap), out: Int32Array.from(out) };
 }
