@@ -175,10 +175,15 @@ ${results.note ? `Note on this run: ${results.note}\n\n` : ''}Peak resident memo
 
 ${profileSection(results.profile)}What limits WASM: one B1 iteration is ~33 billion multiply-adds, almost all in convolutions. gan-hacks
 runs them on XNNPACK's WASM SIMD kernels (128-bit SIMD, no FMA); PyTorch's AVX2 kernels reach roughly
-twice their rate per core. The large convolutions run near the native Conv2D's best (table above); the
+twice their rate per core. The large convolutions run near the native Conv2D's best (table above). The
 convolutions with few channels on one side (the generator's 1-channel output layer, the discriminator's
-1-channel input) run as GEMMs over an im2col, whose copies cost what their few multiply-adds do not; the
-element-wise work (LeakyReLU and its gradient, bias-gradient sums) runs as separate passes. Threads help:
+1-channel input) run as GEMMs over an im2col; their filter gradients on gan-hacks' own WASM SIMD GEMM, which
+reads both tall operands in place (tfjs's GEMM repacks its right operand, 50 MB for the generator's output
+layer, on every call). The discriminator's 1-channel first layer stays below the others: each of its
+kernels does 16 multiply-adds per output value (0.013-0.026 GMAC per call), so the im2col and col2im copies
+and the output writes cost about as much as the arithmetic. The element-wise work (LeakyReLU and its
+gradient, bias-gradient sums) runs as separate passes. tfjs's GEMM (BatchMatMul) runs on one thread
+whatever the thread count. Threads help the convolutions:
 tfjs's threaded WASM build is off in Node; gan-hacks starts it (\`initWasmBackend({ threads })\`, used by
 \`useFastestBackend()\`).
 
