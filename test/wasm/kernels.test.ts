@@ -196,11 +196,13 @@ describe('training on WASM', () => {
 });
 
 describe('bias-gradient sums and the LeakyReLU gradient', () => {
-  it('Sum over leading axes equals the CPU backend, with and without keepDims; other sums stay native', async () => {
+  it('Sum over leading axes equals the CPU backend, with and without keepDims, on the float64 loop and the SIMD blocks; other sums stay native', async () => {
     const compute = (): number[][] =>
       tf.tidy(() => {
         const x = tf.randomNormal([5, 7, 3, 11], 0, 1, 'float32', 1);
-        return [x.sum([0, 1, 2]), x.sum([0, 1, 2], true), x.sum([1, 2]), x.sum(-1)].map((t) => Array.from(t.dataSync()));
+        // 12 channels: the SIMD path, over 7,200 rows (15 blocks of 512), mean 0.5 so the sums are far from 0.
+        const wide = tf.randomNormal([8, 30, 30, 12], 0.5, 1, 'float32', 2);
+        return [x.sum([0, 1, 2]), x.sum([0, 1, 2], true), x.sum([1, 2]), x.sum(-1), wide.sum([0, 1, 2]), wide.sum([0, 1, 2], true)].map((t) => Array.from(t.dataSync()));
       });
     const ref = await onBackend('cpu', compute);
     const got = await onBackend('wasm', compute);

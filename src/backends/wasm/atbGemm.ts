@@ -139,3 +139,27 @@ function runTiles(tiles: Tiles, pa: number, pb: number, pc: number, len: number,
     for (; j < n; j += 4) tiles.tile1x1(pa + i * 4, pb + j * 4, pc + (i * n + j) * 4, len, m, n, n);
   }
 }
+
+/**
+ * Σ over rows of x [rows × n] (the bias gradient of a layer with n channels), in blocks of
+ * {@link BLOCK_POSITIONS} rows: each block summed in float32 by the SIMD tiles (A a column of ones, so every
+ * product is exact), the blocks' sums added in float64, which keeps the error of a 100k-row sum near that
+ * of a 512-row one.
+ */
+export function columnSums(ctx: KernelContext, x: TensorInfo, rows: number, n: number): Float64Array {
+  const tiles = checkedTiles(ctx, n);
+  const ones = ctx.alloc([Math.min(BLOCK_POSITIONS, rows), 1]);
+  const c = ctx.alloc([1, n]);
+  ctx.view(ones).fill(1);
+  const pa = heapOffset(ctx, ones);
+  const pb = heapOffset(ctx, x);
+  const pc = heapOffset(ctx, c);
+  const cv = ctx.view(c);
+  const acc = new Float64Array(n);
+  for (let p0 = 0; p0 < rows; p0 += BLOCK_POSITIONS) {
+    cv.fill(0);
+    runTiles(tiles, pa, pb + p0 * n * 4, pc, Math.min(BLOCK_POSITIONS, rows - p0), 1, n);
+    for (let j = 0; j < n; j++) acc[j] += cv[j];
+  }
+  return acc;
+}
