@@ -36,7 +36,7 @@ function secondsByLayout(runs: RunSummary[]): string {
 }
 
 const lines = [
-  `| experiment | seeds | stable | mode collapse | convergence failure | undetermined | mean NDB/K (K=20) | mean bins JS | mean diversity | mean nearest-neighbour ratio | mean FID / recall, n = ${FEATURE_N.toLocaleString('en')} (re-runs; seeds) | median s / iteration (layout; runs) |`,
+  `| experiment | seeds | stable | mode collapse | convergence failure | undetermined | mean NDB/K (K=20) | mean bins JS | mean diversity | mean nearest-neighbour ratio | median FID / recall, n = ${FEATURE_N.toLocaleString('en')} (re-runs; seeds) | median s / iteration (layout; runs) |`,
   '|---|---|---|---|---|---|---|---|---|---|---|---|',
 ];
 for (const [id, label] of ROWS) {
@@ -54,7 +54,13 @@ for (const [id, label] of ROWS) {
   const scored = (await runFeatures(join(root, id))).filter((f) => atN(f));
   const fid = scored.map((f) => atN(f)!.fid);
   const recall = scored.map((f) => atN(f)!.recall);
-  const featureCell = scored.length ? `[${avg(fid, 1)} / ${avg(recall, 3)}](failure-modes.md#feature-scores) (${scored.map((f) => f.seed).join(', ')})` : '';
+  // Medians: one failed seed's FID (974 for a blank page) would otherwise stand for the whole row.
+  const mid = (v: number[], d: number): string => {
+    const sorted = [...v].sort((a, b) => a - b);
+    const k = sorted.length >> 1;
+    return (sorted.length % 2 ? sorted[k] : (sorted[k - 1] + sorted[k]) / 2).toFixed(d);
+  };
+  const featureCell = scored.length ? `[${mid(fid, 1)} / ${mid(recall, 3)}](failure-modes.md#feature-scores) (${scored.map((f) => f.seed).join(', ')})` : '';
   lines.push(
     `| [${label}](failure-modes.md#${id}) | ${runs.length} (${runs.map((r) => r.seed).join(', ')}) | ${VERDICTS.map(count).join(' | ')} | ${avg(ndb)} | ${avg(js, 3)} | ${avg(div)} | ${avg(nn, 3)} | ${featureCell} | ${secondsByLayout(runs)} |`,
   );
@@ -107,10 +113,19 @@ async function featureTable(): Promise<string> {
     .map((f) => [f, b2.find((g) => g.seed === f.seed)] as const)
     .filter((p): p is readonly [RunFeatures, RunFeatures] => p[1] !== undefined && atN(p[0]) !== undefined && atN(p[1]) !== undefined);
   const below = pairs.filter(([f, g]) => atN(g)!.recall < atN(f)!.recall);
+  // A seed whose B1 re-run failed too (B1's seed 4) has nothing for B2 to be below: say so instead of hiding it.
+  const stable = pairs.filter(([f]) => f.rerun?.verdict === 'stable');
+  const stableBelow = stable.filter(([f, g]) => atN(g)!.recall < atN(f)!.recall);
+  const failedB1 = pairs.filter(([f]) => f.rerun?.verdict !== undefined && f.rerun.verdict !== 'stable');
   const separation = pairs.length
     ? `Recall at n = ${FEATURE_N.toLocaleString('en')}, B2 against B1 seed by seed: ${pairs
         .map(([f, g]) => `seed ${f.seed} ${atN(g)!.recall.toFixed(3)} vs ${atN(f)!.recall.toFixed(3)}`)
-        .join('; ')}: B2's is below B1's in **${below.length} of ${pairs.length}** seeds.`
+        .join('; ')}: B2's is below B1's in **${below.length} of ${pairs.length}** seeds` +
+      (failedB1.length
+        ? `, and in **${stableBelow.length} of ${stable.length}** where B1's re-run was stable. ${failedB1
+            .map(([f]) => `B1's seed ${f.seed} re-run is itself a ${f.rerun!.verdict} (recall ${atN(f)!.recall.toFixed(3)})`)
+            .join('; ')}: recall calls that run collapsed too, which is what it is.`
+        : '.')
     : '';
   return [perSeed.join('\n'), '', separation, '', 'How the scores move with n (seed 1 of each row; the reference is always the 944 eights):', '', withN.join('\n')].join('\n');
 }
