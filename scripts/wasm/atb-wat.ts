@@ -44,7 +44,7 @@ function tile(r: number, v: number): string {
     for (let j = 0; j < v; j++) body.push(`(local.set ${acc(i, j)} (f32x4.add (local.get ${acc(i, j)}) (f32x4.mul (local.get $s) (local.get $b${j}))))`);
   }
   return `  (func (export "tile${r}x${v}") (param $a i32) (param $b i32) (param $c i32) (param $P i32) (param $lda i32) (param $ldb i32) (param $ldc i32)
-    (local $pa i32) (local $pb i32) (local $end i32) (local $lda4 i32) (local $ldb4 i32) (local $ldc4 i32) (local $s v128)
+    (local $pa i32) (local $pb i32) (local $left i32) (local $lda4 i32) (local $ldb4 i32) (local $ldc4 i32) (local $s v128)
     ${locals.join(' ')}
     (local.set $lda4 (i32.shl (local.get $lda) (i32.const 2)))
     (local.set $ldb4 (i32.shl (local.get $ldb) (i32.const 2)))
@@ -52,13 +52,15 @@ function tile(r: number, v: number): string {
     ${load.join('\n    ')}
     (local.set $pa (local.get $a))
     (local.set $pb (local.get $b))
-    (local.set $end (i32.add (local.get $a) (i32.mul (local.get $P) (local.get $lda4))))
-    (if (i32.lt_u (local.get $pa) (local.get $end))
+    ;; A count of positions left, not an end pointer: a block that ends at the top of a 4 GiB heap cannot wrap it.
+    (local.set $left (local.get $P))
+    (if (local.get $left)
       (then
         (loop $next
           ${body.join('\n          ')}
           (local.set $pa (i32.add (local.get $pa) (local.get $lda4)))
           (local.set $pb (i32.add (local.get $pb) (local.get $ldb4)))
-          (br_if $next (i32.lt_u (local.get $pa) (local.get $end))))))
+          (local.set $left (i32.sub (local.get $left) (i32.const 1)))
+          (br_if $next (local.get $left)))))
     ${store.join('\n    ')})`;
 }

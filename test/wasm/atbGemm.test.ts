@@ -4,6 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { initWasmBackend } from '../../src/wasm/index.js';
 import { atbGemm, atbGemmAvailable } from '../../src/backends/wasm/atbGemm.js';
+import { ATB_WASM, ATB_WASM_SHARED } from '../../src/backends/wasm/atbKernel.generated.js';
+import { GanHacksError } from '../../src/index.js';
 import { KernelContext, type TensorInfo } from '../../src/backends/wasm/kernelContext.js';
 
 beforeAll(async () => {
@@ -24,7 +26,7 @@ function reference(a: Float32Array, b: Float32Array, positions: number, m: numbe
 }
 
 describe('atbGemm: the transposed-A GEMM tiles on the WASM heap', () => {
-  // Positions across block boundaries (512), rows with remainders 1-3 of the 4-row tiles, columns with and without a 16-wide tile.
+  // Positions across block boundaries (512), odd row counts (the 2-row tiles' remainder), columns with and without a 16-wide tile.
   const shapes: [number, number, number][] = [
     [1, 1, 4],
     [7, 3, 8],
@@ -50,6 +52,36 @@ describe('atbGemm: the transposed-A GEMM tiles on the WASM heap', () => {
       }
     });
   }
+
+  it('refuses operands smaller than the product needs (the tiles would read past them)', () => {
+    const backend = tf.backend() as unknown as BackendWasm;
+    const a = tf.zeros([10, 3]);
+    const b = tf.zeros([9, 8]);
+    const ctx = new KernelContext(backend);
+    try {
+      const info = (t: tf.Tensor) => ({ dataId: t.dataId, shape: t.shape, dtype: 'float32' }) as TensorInfo;
+      expect(() => atbGemm(ctx, info(a), info(b), 10, 3, 8)).toThrow(GanHacksError);
+      expect(() => atbGemm(ctx, info(a), info(b), 10, 3, 8)).toThrow(/B holds 72 floats, fewer than the 80/);
+    } finally {
+      ctx.dispose();
+      tf.dispose([a, b]);
+    }
+  });
+
+  it("the threaded build's variant runs on a shared memory, and both modules stay under a page's 4 KB synchronous-compile limit", () => {
+    const shared = Uint8Array.from(atob(ATB_WASM_SHARED), (ch) => ch.charCodeAt(0));
+    const plain = Uint8Array.from(atob(ATB_WASM), (ch) => ch.charCodeAt(0));
+    expect(shared.length).toBeLessThan(4096);
+    expect(plain.length).toBeLessThan(4096);
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
+    const tiles = new WebAssembly.Instance(new WebAssembly.Module(shared), { env: { memory } }).exports as Record<string, (...args: number[]) => void>;
+    // A [3 × 1] = (1, 2, 3), B [3 × 4] rows (1, 1, 1, 1), (10, ...), (100, ...): C = 1 + 20 + 300 in every column.
+    const f = new Float32Array(memory.buffer);
+    f.set([1, 2, 3], 0);
+    f.set([1, 1, 1, 1, 10, 10, 10, 10, 100, 100, 100, 100], 16);
+    tiles.tile1x1(0, 64, 256, 3, 1, 4, 4);
+    expect(Array.from(f.subarray(64, 68))).toEqual([321, 321, 321, 321]);
+  });
 
   it('is not offered for a column count that is not a multiple of 4', () => {
     expect(atbGemmAvailable(tf.backend() as unknown as BackendWasm, 6)).toBe(false);

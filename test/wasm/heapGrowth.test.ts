@@ -89,7 +89,8 @@ describe('WASM training kernels when the heap grows mid-kernel', () => {
     ['input gradient, 1-channel input', () => inputGrad(r([2, 4, 4, 6], 6) as tf.Tensor4D, r([4, 4, 1, 6], 7) as tf.Tensor4D, [2, 8, 8, 1], 2)],
     ['input gradient, 1-channel output layer', () => inputGrad(r([2, 8, 8, 1], 8) as tf.Tensor4D, r([5, 5, 16, 1], 9) as tf.Tensor4D, [2, 8, 8, 16], 1)],
     ['input gradient, strided (phases)', () => inputGrad(r([2, 4, 4, 12], 10) as tf.Tensor4D, r([4, 4, 8, 12], 11) as tf.Tensor4D, [2, 8, 8, 8], 2)],
-    ['filter gradient, 1-channel input (patch GEMM)', () => filterGrad(r([2, 8, 8, 1], 12) as tf.Tensor4D, r([2, 4, 4, 5], 13) as tf.Tensor4D, [4, 4, 1, 5], 2)],
+    ['filter gradient, 1-channel input (patch GEMM on XNNPACK: 5 output channels)', () => filterGrad(r([2, 8, 8, 1], 12) as tf.Tensor4D, r([2, 4, 4, 5], 13) as tf.Tensor4D, [4, 4, 1, 5], 2)],
+    ["filter gradient, 1-channel input (patch GEMM on gan-hacks' tiles: 8 output channels)", () => filterGrad(r([2, 8, 8, 1], 27) as tf.Tensor4D, r([2, 4, 4, 8], 28) as tf.Tensor4D, [4, 4, 1, 8], 2)],
     ['filter gradient, 1-channel output (one GEMM)', () => filterGrad(r([2, 8, 8, 80], 14) as tf.Tensor4D, r([2, 8, 8, 1], 15) as tf.Tensor4D, [5, 5, 80, 1], 1)],
     ['filter gradient, few output channels, strided (phases)', () => filterGrad(r([2, 8, 8, 80], 16) as tf.Tensor4D, r([2, 4, 4, 3], 17) as tf.Tensor4D, [4, 4, 80, 3], 2)],
     ['LeakyRelu (two SIMD passes)', () => { const x = r([2, 8, 8, 16], 22); return () => tf.leakyRelu(x, 0.2); }],
@@ -116,7 +117,7 @@ describe('WASM training kernels when the heap grows mid-kernel', () => {
     const saved = { ...FILTER_GRADIENT_LIMITS };
     Object.assign(FILTER_GRADIENT_LIMITS, { transposedGemm: false, blockFloats: 8 * 1024 });
     try {
-      // 64 image rows of 16 positions × (25 taps + 80 channels): 13 blocks of 5 rows.
+      // 64 image rows of 16 positions × (25 taps + 80 channels): 16 blocks of 4 rows.
       const make = () => filterGrad(r([4, 16, 16, 80], 20) as tf.Tensor4D, r([4, 16, 16, 1], 21) as tf.Tensor4D, [5, 5, 80, 1], 1);
       const reference = run(make());
       expect(reference.allocations).toBeGreaterThan(6);

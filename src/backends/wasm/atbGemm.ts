@@ -32,7 +32,8 @@ function decode(base64: string): Uint8Array<ArrayBuffer> {
 
 /**
  * The GEMM tiles bound to `backend`'s heap, or null where they cannot run (no WebAssembly SIMD, or a tfjs build
- * that hides its memory): callers then use XNNPACK's GEMM. Compiled once per heap (1.8 KB, synchronously).
+ * that hides its memory): callers then use XNNPACK's GEMM. Compiled once per heap (1.3 KB, synchronously: under
+ * the 4 KB a browser's main thread allows).
  */
 function tilesFor(backend: BackendWasm): Tiles | null {
   const module = backend.wasm as unknown as WasmModuleMemory;
@@ -70,6 +71,8 @@ export function atbGemmAvailable(backend: BackendWasm, n: number): boolean {
  */
 export function atbGemm(ctx: KernelContext, a: TensorInfo, b: TensorInfo, positions: number, m: number, n: number): TensorInfo {
   const tiles = checkedTiles(ctx, n);
+  assertHolds(a, positions * m, 'A');
+  assertHolds(b, positions * n, 'B');
   const c = ctx.alloc([m, n]);
   ctx.view(c).fill(0);
   const pa = heapOffset(ctx, a);
@@ -85,7 +88,8 @@ export function atbGemm(ctx: KernelContext, a: TensorInfo, b: TensorInfo, positi
  * {@link atbGemm} with A made a block at a time by `fillA(dst, first, count)` (rows first .. first + count of A,
  * written from the start of `dst`), so that A (dy's patches: 20 MB for a generator's 7×7 output layer at batch
  * 128) is never whole in memory and each block is read from cache right after it is written. Blocks hold
- * `blockPositions` rows, the last one fewer.
+ * `blockPositions` rows, the last one fewer. `fillA` must not allocate on the heap: `dst` is a view, and so are
+ * any views it takes of its own (take them inside it).
  */
 export function atbGemmFilled(
   ctx: KernelContext,
@@ -97,6 +101,7 @@ export function atbGemmFilled(
   blockPositions: number,
 ): TensorInfo {
   const tiles = checkedTiles(ctx, n);
+  assertHolds(b, positions * n, 'B');
   const c = ctx.alloc([m, n]);
   const block = ctx.alloc([Math.min(blockPositions, positions), m]);
   ctx.view(c).fill(0);
@@ -117,6 +122,12 @@ function checkedTiles(ctx: KernelContext, n: number): Tiles {
   const tiles = tilesFor(ctx.backend);
   if (!tiles || n % 4 !== 0) throw new GanHacksError('BACKEND_UNAVAILABLE', `gan-hacks/wasm: the transposed-A GEMM cannot run here for ${n} columns; check atbGemmAvailable first.`);
   return tiles;
+}
+
+/** Throws unless `t` holds at least `floats` floats: the tiles would read (or write) past it. */
+function assertHolds(t: TensorInfo, floats: number, what: string): void {
+  const size = t.shape.reduce((a, b) => a * b, 1);
+  if (size < floats) throw new GanHacksError('INVALID_ARGUMENT', `gan-hacks/wasm: the transposed-A GEMM's ${what} holds ${size} floats, fewer than the ${floats} its shape needs.`);
 }
 
 function heapOffset(ctx: KernelContext, t: TensorInfo): number {
@@ -148,6 +159,7 @@ function runTiles(tiles: Tiles, pa: number, pb: number, pc: number, len: number,
  */
 export function columnSums(ctx: KernelContext, x: TensorInfo, rows: number, n: number): Float64Array {
   const tiles = checkedTiles(ctx, n);
+  assertHolds(x, rows * n, 'input');
   const ones = ctx.alloc([Math.min(BLOCK_POSITIONS, rows), 1]);
   const c = ctx.alloc([1, n]);
   ctx.view(ones).fill(1);

@@ -176,7 +176,7 @@ function inputGridGemm(ctx: KernelContext, x: TensorInfo, dy: TensorInfo, out: T
     // dW' = Dᵀ · x with x read in place (XNNPACK's GEMM would pack all of x, 50 MB for G's output layer at batch
     // 128) and Dᵀ (dy's patches) made a few image rows at a time.
     const rowsPerBlock = Math.max(1, Math.floor(ATB_BLOCK_POSITIONS / g.w));
-    // dy's view is taken per block: atbGemmFilled allocates before its first call.
+    // dy's view is taken inside fill, because atbGemmFilled allocates C and the block before its first call.
     const fill = (dst: Float32Array, first: number, count: number): void => fillInputGradientPatches(dst, ctx.view(dy), g, first / g.w, count / g.w);
     acc = ctx.view(atbGemmFilled(ctx, fill, x, imageRows * g.w, rowsD, g.ci, rowsPerBlock * g.w));
   } else acc = xnnpackBlocks(ctx, x, dy, g);

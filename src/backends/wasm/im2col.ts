@@ -65,14 +65,10 @@ function gatherPatches(
         for (let i = 0; i < kwLo * s.c; i++) dst[d + i] = 0;
         for (let i = kwHi * s.c; i < rowLen; i++) dst[d + i] = 0;
         const rowBase = (n * s.srcH + r) * s.srcW;
-        if (s.c === 1) {
-          for (let kw = kwLo, from = rowBase + col0 + s.sign * kwLo; kw < kwHi; kw++, from += s.sign) dst[d + kw] = src[from];
-        } else {
-          for (let kw = kwLo; kw < kwHi; kw++) {
-            const base = (rowBase + col0 + s.sign * kw) * s.c;
-            const at = d + kw * s.c;
-            for (let c = 0; c < s.c; c++) dst[at + c] = src[base + c];
-          }
+        for (let kw = kwLo; kw < kwHi; kw++) {
+          const base = (rowBase + col0 + s.sign * kw) * s.c;
+          const at = d + kw * s.c;
+          for (let c = 0; c < s.c; c++) dst[at + c] = src[base + c];
         }
         d += rowLen;
       }

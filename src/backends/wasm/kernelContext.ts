@@ -34,14 +34,16 @@ export class KernelContext {
 
   /**
    * A view of a tensor's memory. Views die when the heap grows (any
-   * allocation), so take them after the last allocation they must survive.
+   * allocation, {@link alias} included: registering a tensor can allocate),
+   * so take them after the last allocation they must survive.
    */
   view(info: TensorInfo): Float32Array {
     return this.backend.typedArrayFromHeap(info as never) as Float32Array;
   }
 
-  /** Excludes `info` from disposal: it is the kernel's result. */
+  /** Excludes `info` from disposal: it is the kernel's result. An alias cannot be one (its memory is another tensor's). */
   keep(info: TensorInfo): TensorInfo {
+    if (this.aliases.includes(info)) throw new GanHacksError('INVALID_ARGUMENT', 'gan-hacks/wasm: an alias cannot be a kernel result; copy it into a tensor of its own.');
     const i = this.temps.indexOf(info);
     if (i >= 0) this.temps.splice(i, 1);
     return info;
@@ -71,9 +73,13 @@ export class KernelContext {
     }
   }
 
-  /** Frees intermediates early (large chunks inside a loop). */
+  /** Frees intermediates early (large chunks inside a loop); an alias is released, never freed. */
   free(...infos: TensorInfo[]): void {
     for (const info of infos) {
+      if (this.aliases.includes(info)) {
+        this.release(info);
+        continue;
+      }
       this.keep(info);
       this.backend.disposeData(info.dataId);
     }
