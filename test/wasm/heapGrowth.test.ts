@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initWasmBackend } from '../../src/wasm/index.js';
 import { FILTER_GRADIENT_LIMITS } from '../../src/backends/wasm/conv2dBackpropFilter.js';
+import { PATCH_KERNELS } from '../../src/backends/wasm/patchConv.js';
 
 /**
  * A WASM kernel's views of the heap die when the heap grows, which any allocation can cause (in training it
@@ -80,17 +81,30 @@ const inputGrad = (dy: tf.Tensor4D, w: tf.Tensor4D, shape: [number, number, numb
 const filterGrad = (x: tf.Tensor4D, dy: tf.Tensor4D, shape: number[], s: number) => () =>
   tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: s, pad: 'same', dataFormat: 'NHWC', dilations: 1, filterShape: shape }) as tf.Tensor;
 
+/** The op with gan-hacks' few-taps kernels off: the im2col paths they replace, still the fallback. */
+const im2col = (op: () => tf.Tensor) => () => {
+  PATCH_KERNELS.enabled = false;
+  try {
+    return op();
+  } finally {
+    PATCH_KERNELS.enabled = true;
+  }
+};
+
 describe('WASM training kernels when the heap grows mid-kernel', () => {
   const r = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed);
   // Each case makes its inputs on the backend instance of the moment.
   const cases: [string, () => () => tf.Tensor][] = [
-    ['forward, 1-channel input (im2col GEMM)', () => conv(r([2, 8, 8, 1], 1) as tf.Tensor4D, r([4, 4, 1, 6], 2) as tf.Tensor4D, 2)],
+    ['forward, 1-channel input (im2col GEMM: 6 output channels)', () => conv(r([2, 8, 8, 1], 1) as tf.Tensor4D, r([4, 4, 1, 6], 2) as tf.Tensor4D, 2)],
+    ['forward, 1-channel input (few-taps kernel: 8 output channels), fused bias + LeakyReLU', () => fused(r([2, 8, 8, 1], 29) as tf.Tensor4D, r([4, 4, 1, 8], 30) as tf.Tensor4D, r([8], 31) as tf.Tensor1D, 2)],
     ['forward, 1-channel output (shift-add), fused bias + LeakyReLU', () => fused(r([2, 8, 8, 16], 3) as tf.Tensor4D, r([5, 5, 16, 1], 4) as tf.Tensor4D, r([1], 5) as tf.Tensor1D, 1)],
-    ['input gradient, 1-channel input', () => inputGrad(r([2, 4, 4, 6], 6) as tf.Tensor4D, r([4, 4, 1, 6], 7) as tf.Tensor4D, [2, 8, 8, 1], 2)],
+    ['input gradient, 1-channel input (few-taps kernel)', () => inputGrad(r([2, 4, 4, 6], 6) as tf.Tensor4D, r([4, 4, 1, 6], 7) as tf.Tensor4D, [2, 8, 8, 1], 2)],
+    ['input gradient, 1-channel input (col2im)', () => im2col(inputGrad(r([2, 4, 4, 6], 6) as tf.Tensor4D, r([4, 4, 1, 6], 7) as tf.Tensor4D, [2, 8, 8, 1], 2))],
     ['input gradient, 1-channel output layer', () => inputGrad(r([2, 8, 8, 1], 8) as tf.Tensor4D, r([5, 5, 16, 1], 9) as tf.Tensor4D, [2, 8, 8, 16], 1)],
     ['input gradient, strided (phases)', () => inputGrad(r([2, 4, 4, 12], 10) as tf.Tensor4D, r([4, 4, 8, 12], 11) as tf.Tensor4D, [2, 8, 8, 8], 2)],
     ['filter gradient, 1-channel input (patch GEMM on XNNPACK: 5 output channels)', () => filterGrad(r([2, 8, 8, 1], 12) as tf.Tensor4D, r([2, 4, 4, 5], 13) as tf.Tensor4D, [4, 4, 1, 5], 2)],
-    ["filter gradient, 1-channel input (patch GEMM on gan-hacks' tiles: 8 output channels)", () => filterGrad(r([2, 8, 8, 1], 27) as tf.Tensor4D, r([2, 4, 4, 8], 28) as tf.Tensor4D, [4, 4, 1, 8], 2)],
+    ["filter gradient, 1-channel input (patch GEMM on gan-hacks' tiles: 8 output channels)", () => im2col(filterGrad(r([2, 8, 8, 1], 27) as tf.Tensor4D, r([2, 4, 4, 8], 28) as tf.Tensor4D, [4, 4, 1, 8], 2))],
+    ['filter gradient, 1-channel input (few-taps kernel: 8 output channels)', () => filterGrad(r([2, 8, 8, 1], 27) as tf.Tensor4D, r([2, 4, 4, 8], 28) as tf.Tensor4D, [4, 4, 1, 8], 2)],
     ['filter gradient, 1-channel output (one GEMM)', () => filterGrad(r([2, 8, 8, 80], 14) as tf.Tensor4D, r([2, 8, 8, 1], 15) as tf.Tensor4D, [5, 5, 80, 1], 1)],
     ['filter gradient, few output channels, strided (phases)', () => filterGrad(r([2, 8, 8, 80], 16) as tf.Tensor4D, r([2, 4, 4, 3], 17) as tf.Tensor4D, [4, 4, 80, 3], 2)],
     ['LeakyRelu (two SIMD passes)', () => { const x = r([2, 8, 8, 16], 22); return () => tf.leakyRelu(x, 0.2); }],

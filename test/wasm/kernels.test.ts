@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { WASM_TRAINING_KERNELS, initWasmBackend } from '../../src/wasm/index.js';
 import { Trainer, dcganNormal, enableSecondOrderGradients } from '../../src/index.js';
 import { FILTER_GRADIENT_LIMITS } from '../../src/backends/wasm/conv2dBackpropFilter.js';
+import { PATCH_KERNELS } from '../../src/backends/wasm/patchConv.js';
 
 beforeAll(async () => {
   enableSecondOrderGradients(); // gan-hacks' Tile gradient, tested below
@@ -22,6 +23,8 @@ interface Case {
   activation?: 'relu' | 'leakyrelu' | 'linear' | 'sigmoid' | 'elu' | 'relu6';
   /** Run the few-output-channel filter gradient on XNNPACK's GEMM (not gan-hacks' own), in blocks of one image row. */
   chunked?: boolean;
+  /** Few taps × input channels with gan-hacks' few-taps kernels off: the im2col paths (their fallback). */
+  im2col?: boolean;
 }
 
 /** The test matrix: every kernel size 1-7 × stride 1-2 × same/valid, cycling batch 1-32, channels 1-64 and non-square inputs. */
@@ -74,6 +77,9 @@ function fewChannelMatrix(): Case[] {
   // One block per image row of a 128-channel input.
   cases.push({ n: 3, h: 14, w: 15, ci: 128, co: 1, k: 7, s: 1, pad: 'same', chunked: true });
   cases.push({ n: 2, h: 16, w: 17, ci: 128, co: 3, k: 5, s: 1, pad: 'valid', chunked: true });
+  // The im2col paths the few-taps kernels replace (taps × input channels ≤ 64), still the fallback.
+  cases.push({ n: 3, h: 9, w: 10, ci: 1, co: 8, k: 4, s: 2, pad: 'same', activation: 'leakyrelu', im2col: true });
+  cases.push({ n: 2, h: 8, w: 9, ci: 3, co: 5, k: 3, s: 1, pad: 'valid', im2col: true });
   return cases;
 }
 
@@ -96,7 +102,7 @@ describe('WASM training kernels equal the CPU backend', () => {
   });
 
   for (const c of [...matrix(), ...fewChannelMatrix()]) {
-    const label = `k${c.k} s${c.s} ${c.pad} batch ${c.n} ${c.h}x${c.w}x${c.ci} -> ${c.co}${c.activation ? ` ${c.activation}` : ''}${c.chunked ? ', filter gradient on XNNPACK in one-row blocks' : ''}`;
+    const label = `k${c.k} s${c.s} ${c.pad} batch ${c.n} ${c.h}x${c.w}x${c.ci} -> ${c.co}${c.activation ? ` ${c.activation}` : ''}${c.chunked ? ', filter gradient on XNNPACK in one-row blocks' : ''}${c.im2col ? ', few-taps kernels off (im2col)' : ''}`;
     it(`${label}: forward, input gradient (transposed conv) and filter gradient`, async () => {
       const compute = (): Float32Array[] =>
         tf.tidy(() => {
@@ -112,7 +118,11 @@ describe('WASM training kernels equal the CPU backend', () => {
       const saved = { ...FILTER_GRADIENT_LIMITS };
       // XNNPACK's form, one image row per block: the most blocks, each GEMM over an alias of x's memory at a new offset.
       if (c.chunked) Object.assign(FILTER_GRADIENT_LIMITS, { transposedGemm: false, blockFloats: 1 });
-      const got = await onBackend('wasm', compute).finally(() => Object.assign(FILTER_GRADIENT_LIMITS, saved));
+      if (c.im2col) PATCH_KERNELS.enabled = false;
+      const got = await onBackend('wasm', compute).finally(() => {
+        Object.assign(FILTER_GRADIENT_LIMITS, saved);
+        PATCH_KERNELS.enabled = true;
+      });
       await tf.setBackend('cpu');
       ['forward', 'dx', 'dW'].forEach((name, i) => {
         expect(got[i].length, name).toBe(ref[i].length);

@@ -2,6 +2,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { GanHacksError } from '../../errors/index.js';
 import type { KernelContext, TensorInfo } from './kernelContext.js';
 import { ATB_WASM, ATB_WASM_SHARED } from './atbKernel.generated.js';
+import { heapOffset, ownModule } from './ownModules.js';
 
 type Tile = (a: number, b: number, c: number, positions: number, lda: number, ldb: number, ldc: number) => void;
 interface Tiles {
@@ -17,40 +18,9 @@ interface Tiles {
  */
 const BLOCK_POSITIONS = 512;
 
-/** One instance per heap (a backend instance): the tiles read and write tfjs's memory in place. */
-const instances = new WeakMap<WebAssembly.Memory, Tiles | null>();
-
-interface WasmModuleMemory {
-  asm?: { memory?: WebAssembly.Memory };
-  wasmMemory?: WebAssembly.Memory;
-}
-
-function decode(base64: string): Uint8Array<ArrayBuffer> {
-  // atob: in pages, workers and Node ≥ 16 alike.
-  return Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
-}
-
-/**
- * The GEMM tiles bound to `backend`'s heap, or null where they cannot run (no WebAssembly SIMD, or a tfjs build
- * that hides its memory): callers then use XNNPACK's GEMM. Compiled once per heap (1.3 KB, synchronously: under
- * the 4 KB a browser's main thread allows).
- */
+/** The tiles bound to `backend`'s heap, or null where they cannot run (callers then use XNNPACK's GEMM). */
 function tilesFor(backend: BackendWasm): Tiles | null {
-  const module = backend.wasm as unknown as WasmModuleMemory;
-  const memory = module.asm?.memory ?? module.wasmMemory;
-  if (!memory) return null;
-  const known = instances.get(memory);
-  if (known !== undefined) return known;
-  let tiles: Tiles | null = null;
-  try {
-    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    const compiled = new WebAssembly.Module(decode(shared ? ATB_WASM_SHARED : ATB_WASM));
-    tiles = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as Tiles;
-  } catch {
-    tiles = null;
-  }
-  instances.set(memory, tiles);
-  return tiles;
+  return ownModule(backend, ATB_WASM, ATB_WASM_SHARED) as unknown as Tiles | null;
 }
 
 /**
@@ -128,12 +98,6 @@ function checkedTiles(ctx: KernelContext, n: number): Tiles {
 function assertHolds(t: TensorInfo, floats: number, what: string): void {
   const size = t.shape.reduce((a, b) => a * b, 1);
   if (size < floats) throw new GanHacksError('INVALID_ARGUMENT', `gan-hacks/wasm: the transposed-A GEMM's ${what} holds ${size} floats, fewer than the ${floats} its shape needs.`);
-}
-
-function heapOffset(ctx: KernelContext, t: TensorInfo): number {
-  const data = ctx.backend.dataIdMap.get(t.dataId);
-  if (!data) throw new GanHacksError('INVALID_ARGUMENT', 'gan-hacks/wasm: a GEMM operand has no data on the WASM heap.');
-  return data.memoryOffset;
 }
 
 /** C += Aᵀ·B over `len` positions from byte offsets pa, pb (rows of m and n floats) into C at pc. */

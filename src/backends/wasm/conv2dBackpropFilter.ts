@@ -4,6 +4,7 @@ import { KernelContext, type TensorInfo } from './kernelContext.js';
 import { checkKernelArgs, checkOutputShape, convGeometry, type ConvAttrs, type ConvGeometry } from './geometry.js';
 import { PATCH_GEMM_MAX, fillInputGradientPatches, forwardPatches } from './im2col.js';
 import { atbGemm, atbGemmAvailable, atbGemmFilled } from './atbGemm.js';
+import { patchConvAvailable, patchConvFilterGradient } from './patchConv.js';
 
 /** Rows of the reduction (N·OH·OW) handled per GEMM, so packed operands stay cache-friendly. */
 const CHUNK_ROWS = 4096;
@@ -68,7 +69,10 @@ export function conv2dBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; back
   try {
     const out = ctx.alloc(attrs.filterShape);
     ctx.view(out).fill(0);
-    if (geometry.kh * geometry.kw * geometry.ci <= PATCH_GEMM_MAX) patchGemm(ctx, x, dy, out, geometry);
+    if (geometry.kh * geometry.kw * geometry.ci <= PATCH_GEMM_MAX) {
+      if (patchConvAvailable(backend, 'dw', geometry.co)) patchConvFilterGradient(ctx, x, dy, out, geometry);
+      else patchGemm(ctx, x, dy, out, geometry);
+    }
     else if (geometry.co >= CONV_PATH_MIN_CHANNELS) convPath(ctx, x, dy, out, geometry);
     else if (geometry.sh === 1 && geometry.sw === 1) inputGridGemm(ctx, x, dy, out, geometry);
     else {

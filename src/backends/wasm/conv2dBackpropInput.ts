@@ -3,6 +3,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { KernelContext, type TensorInfo } from './kernelContext.js';
 import { checkKernelArgs, checkOutputShape, convGeometry, type ConvAttrs } from './geometry.js';
 import { PATCH_GEMM_MAX, col2imInputGradient, im2colInputGradient } from './im2col.js';
+import { patchConvAvailable, patchConvInputGradient } from './patchConv.js';
 
 interface InputGradAttrs extends ConvAttrs {
   inputShape: [number, number, number, number];
@@ -67,7 +68,8 @@ export function conv2dBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backe
     }
     const out = ctx.alloc([n, h, w, ci]);
     if (kh * kw * ci <= PATCH_GEMM_MAX) {
-      col2imInputGradient(ctx, dy, filter, out, g);
+      if (patchConvAvailable(backend, 'dx', co)) patchConvInputGradient(ctx, dy, filter, out, g);
+      else col2imInputGradient(ctx, dy, filter, out, g);
       return ctx.keep(out);
     }
     // A kernel smaller than its stride leaves some phases untouched: zeros.

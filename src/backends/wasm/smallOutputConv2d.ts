@@ -3,6 +3,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { KernelContext, type TensorInfo } from './kernelContext.js';
 import { convGeometry, type ConvAttrs } from './geometry.js';
 import { PATCH_GEMM_MAX, im2colConv } from './im2col.js';
+import { patchActivationSlope, patchConvAvailable, patchConvForward } from './patchConv.js';
 
 /** At or above this many output channels XNNPACK's own convolution is efficient. */
 export const SMALL_OUTPUT_MAX_CHANNELS = 7;
@@ -66,6 +67,8 @@ export function smallOutputConv2d(args: { inputs: tf.NamedTensorInfoMap; backend
   try {
     const activation = attrs.activation ?? 'linear';
     if (isPatchGemm(inputs, activation)) {
+      const slope = patchActivationSlope(activation, attrs.leakyreluAlpha);
+      if (slope !== null && patchConvAvailable(backend, 'fwd', co)) return ctx.keep(patchConvForward(ctx, x, filter, geometry, { bias, slope }));
       const y = im2colConv(ctx, x, filter, geometry, { bias, activation, leakyreluAlpha: attrs.leakyreluAlpha });
       return ctx.keep(ctx.run('Reshape', { x: y }, { shape: [n, oh, ow, co] }));
     }
