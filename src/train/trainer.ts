@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { GanHacksError } from '../errors/index.js';
 import type { GanLoss } from '../losses/types.js';
 import type { Regularizer } from '../regularizers/types.js';
-import type { Augmentation, AugmentedBatch, AugmentedStep } from '../augmentations/types.js';
+import type { Augmentation } from '../augmentations/types.js';
 import { assertAtMost, assertPositiveInteger, LIMITS } from '../internal/validate.js';
 import { createStatefulRng, nextSeed, type StatefulRng } from '../internal/random.js';
 import { sampleLatent, type LatentDistribution } from '../data/latent.js';
@@ -11,20 +11,18 @@ import { seedDropout } from './dropoutSeeds.js';
 import type { Hook, TrainState } from './hooks.js';
 import { HookList } from './hookList.js';
 import { createBatchSource, type BatchSource, type DataCursor, type TrainingData } from './data.js';
-import { checkGenerateLabels, discriminateHalves, discriminateWith, generateWith, resolveConditioning, sampleLabels, type Conditioning } from './conditioning.js';
+import { checkGenerateLabels, generateWith, resolveConditioning, type Conditioning } from './conditioning.js';
 import { discriminatorTargets, type LabelHacks } from './labels.js';
 import { dcganAdam } from './optimizers.js';
 import type { CheckpointSource, TrainerCheckpoint } from './checkpoint.js';
 import { captureCheckpoint, readCheckpoint, restoreCheckpoint, type RunParts } from './capture.js';
-import { accuracyThreshold, IterationLogs, iterationRecord } from './logs.js';
+import { IterationLogs, iterationRecord } from './logs.js';
 import { resolveFitOptions, resolveTrainerOptions, type DiscriminatorMode, type DiscriminatorStepMode, type FitOptions, type TrainerOptions } from './options.js';
-import { optimizerStep, yieldIfDue, yieldInterval } from './step.js';
+import { yieldIfDue, yieldInterval } from './step.js';
 import { createTrainState } from './state.js';
-import { afterRegularizedUpdate, regularizerPenalties, type RegularizedUpdate } from './regularizerSteps.js';
+import { discriminatorUpdate, drawFakeLabels, generatorUpdate, type Batch, type LastReal, type UpdateContext } from './updates.js';
 
 export type { DiscriminatorMode, DiscriminatorStepMode, FitOptions, TrainerOptions, YieldEvery } from './options.js';
-
-type Batch = { real?: tf.Tensor; fake?: tf.Tensor; realLabels?: tf.Tensor1D; fakeLabels?: tf.Tensor1D };
 
 /**
  * The training loop: it orchestrates the discriminator and generator
@@ -142,79 +140,22 @@ export class Trainer {
     return discriminatorTargets(this.loss, [n, ...(this.discriminator.outputs[0].shape.slice(1) as number[])], kind, this.labels, () => this.seed());
   }
 
-  /** `images` as D sees them after every augmentation (inside the update's tape). */
-  private augmented(images: tf.Tensor, batch: AugmentedBatch, step: AugmentedStep): tf.Tensor {
-    let x = images;
-    for (const a of this.augmentations) x = a.apply(x, { batch, step, iteration: this.iterationCount, seed: this.seed() });
-    return x;
-  }
-
-  private regularized(target: 'generator' | 'discriminator', batch: Batch): RegularizedUpdate {
-    return { target, generator: this.generator, discriminator: this.discriminator, ...batch };
-  }
-
-  private discriminatorUpdate(logs: IterationLogs, given: Batch, targets: { real?: tf.Tensor; fake?: tf.Tensor }): void {
-    const { realLabels, fakeLabels } = given;
-    const total = optimizerStep(this.discriminatorOptimizer, this.discriminator, () => {
-      const real = given.real && this.augmented(given.real, 'real', 'discriminator');
-      const fake = given.fake && this.augmented(given.fake, 'fake', 'discriminator');
-      const batch = { real, fake };
-      const { real: realOut, fake: fakeOut } = discriminateHalves(this.discriminator, { real, fake, realLabels, fakeLabels });
-      const terms = this.loss.discriminatorLoss({
-        real: realOut?.source,
-        fake: fakeOut?.source,
-        realTargets: real && targets.real,
-        fakeTargets: fake && targets.fake,
-        ...(this.conditioning ? { realLabels: real && realLabels, fakeLabels: fake && fakeLabels, realClassLogits: realOut?.classes, fakeClassLogits: fakeOut?.classes } : {}),
-      });
-      logs.addDiscriminatorStep(terms, { real: realOut?.source, fake: fakeOut?.source }, accuracyThreshold(this.loss));
-      const parts = [terms.total];
-      if (real && fake && this.loss.discriminatorPenalty) {
-        const penalty = this.loss.discriminatorPenalty({ discriminator: this.discriminator, real, fake, seed: this.seed() });
-        logs.addAll({ ...penalty.terms, ...penalty.metrics });
-        parts.push(penalty.total);
-      }
-      parts.push(...regularizerPenalties(this.regularizers, this.regularized('discriminator', batch), logs));
-      return (parts.length === 1 ? parts[0] : tf.addN(parts)) as tf.Scalar;
-    });
-    logs.add('dLoss', total);
-    this.loss.afterDiscriminatorUpdate?.(this.discriminator);
-    // The augmented batches lived inside the tape (tfjs freed them with its forward pass): after the update the regularizers see the batch as given.
-    afterRegularizedUpdate(this.regularizers, this.regularized('discriminator', given));
-  }
-
-  private generatorUpdate(logs: IterationLogs, n: number, last: { images: tf.Tensor; labels?: tf.Tensor1D }): void {
-    const replaced = this.regularizers.some((r) => r.target === 'generator' && r.replacesLoss);
-    const lastReal = last.images;
-    const fakeLabels = this.fakeLabels(n);
-    try {
-      this.generatorStep(logs, n, last, fakeLabels, replaced);
-    } finally {
-      fakeLabels?.dispose();
-    }
-    afterRegularizedUpdate(this.regularizers, this.regularized('generator', { real: lastReal }));
-  }
-
-  private generatorStep(logs: IterationLogs, n: number, last: { images: tf.Tensor; labels?: tf.Tensor1D }, fakeLabels: tf.Tensor1D | undefined, replaced: boolean): void {
-    const lastReal = last.images;
-    const total = optimizerStep(this.generatorOptimizer, this.generator, () => {
-      const fake = generateWith(this.generator, this.latent(n), fakeLabels, true);
-      const training = this.discriminatorModeInGeneratorStep === 'training';
-      const out = discriminateWith(this.discriminator, this.augmented(fake, 'fake', 'generator'), fakeLabels, training);
-      // Relativistic losses compare G's samples with real ones in G's step too.
-      const realOut = this.loss.needsRealInGeneratorStep ? discriminateWith(this.discriminator, this.augmented(lastReal, 'real', 'generator'), last.labels, training).source : undefined;
-      const terms = this.loss.generatorLoss({ fake: out.source, real: realOut, ...(this.conditioning ? { fakeLabels, fakeClassLogits: out.classes } : {}) });
-      logs.add('gLoss', terms.total);
-      logs.addAll({ ...terms.terms, ...terms.metrics });
-      const parts = [...(replaced ? [] : [terms.total]), ...regularizerPenalties(this.regularizers, this.regularized('generator', { real: lastReal, fake }), logs)];
-      return (parts.length === 1 ? parts[0] : tf.addN(parts)) as tf.Scalar;
-    });
-    logs.add('gTotal', total);
-  }
-
-  /** Class labels for `n` generated samples, drawn from the run's stream; undefined in an unconditional run. */
-  private fakeLabels(n: number): tf.Tensor1D | undefined {
-    return this.conditioning && sampleLabels(n, this.conditioning.classes, this.seed());
+  /** What this iteration's updates need from the run (see {@link UpdateContext}). */
+  private updateContext(): UpdateContext {
+    return {
+      generator: this.generator,
+      discriminator: this.discriminator,
+      loss: this.loss,
+      conditioning: this.conditioning,
+      regularizers: this.regularizers,
+      augmentations: this.augmentations,
+      generatorOptimizer: this.generatorOptimizer,
+      discriminatorOptimizer: this.discriminatorOptimizer,
+      discriminatorModeInGeneratorStep: this.discriminatorModeInGeneratorStep,
+      iteration: this.iterationCount,
+      seed: () => this.seed(),
+      latent: (n) => this.latent(n),
+    };
   }
 
   /**
@@ -268,7 +209,8 @@ export class Trainer {
   private async runIteration(state: TrainState, batchSize: number, perEpoch: number): Promise<IterationRecord | undefined> {
     const half = batchSize / 2;
     const logs = (this.logs = new IterationLogs());
-    let lastReal: { images: tf.Tensor; labels?: tf.Tensor1D } | undefined;
+    const ctx = this.updateContext();
+    let lastReal: LastReal | undefined;
     try {
       await this.hookList.call('onIterationBegin', state);
       if (state.stopReason !== undefined) return undefined;
@@ -276,7 +218,7 @@ export class Trainer {
         if (lastReal) tf.dispose([lastReal.images, ...(lastReal.labels ? [lastReal.labels] : [])]);
         const { images: real, labels: realLabels } = (lastReal = await this.source!.next(half));
         const targets = { real: this.targets('real', half), fake: this.targets('fake', half) };
-        const fakeLabels = this.fakeLabels(half);
+        const fakeLabels = drawFakeLabels(ctx, half);
         const fake = tf.tidy(() => generateWith(this.generator, this.latent(half), fakeLabels, true));
         try {
           const steps: [Batch, 'real' | 'fake' | 'combined'][] =
@@ -287,14 +229,14 @@ export class Trainer {
                 ]
               : [[{ real, fake, realLabels, fakeLabels }, 'combined']];
           for (const [batch, kind] of steps) {
-            this.discriminatorUpdate(logs, batch, targets);
+            discriminatorUpdate(ctx, logs, batch, targets);
             await this.hookList.call('onDiscriminatorStep', state, { step: k, batch: kind });
           }
         } finally {
           tf.dispose([fake, fakeLabels, targets.real, targets.fake].filter((t): t is tf.Tensor => t !== undefined));
         }
       }
-      this.generatorUpdate(logs, batchSize, lastReal!);
+      generatorUpdate(ctx, logs, batchSize, lastReal!);
       await this.hookList.call('onGeneratorStep', state, { batchSize });
       this.logs = undefined;
       const values = await logs.read();
