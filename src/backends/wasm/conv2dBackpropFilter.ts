@@ -91,23 +91,26 @@ export function conv2dBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; back
 type Geometry = ConvGeometry;
 
 /**
- * Σ over chunks of the reduction of a[rows × len] · b[len × cols], into `acc`:
- * `fill` writes one chunk's operands (given views valid until the next allocation).
+ * A chunk's operands: `fill` writes a and b (given views valid until the next allocation); or `fillA` writes a
+ * and `aliasB` returns b as a view of an input's memory (no copy).
  */
-function accumulateChunks(
-  ctx: KernelContext,
-  total: number,
-  rows: number,
-  cols: number,
-  acc: Float32Array,
-  fill: (start: number, len: number, av: Float32Array, bv: Float32Array) => void,
-  chunkRows = CHUNK_ROWS,
-): void {
+type ChunkOperands =
+  | { fill: (start: number, len: number, av: Float32Array, bv: Float32Array) => void }
+  | { fillA: (start: number, len: number, av: Float32Array) => void; aliasB: (start: number, len: number) => TensorInfo };
+
+/** Σ over chunks of the reduction of a[rows × len] · b[len × cols], into `acc`. */
+function accumulateChunks(ctx: KernelContext, total: number, rows: number, cols: number, acc: Float32Array, operands: ChunkOperands, chunkRows = CHUNK_ROWS): void {
   for (let start = 0; start < total; start += chunkRows) {
     const len = Math.min(chunkRows, total - start);
     const a = ctx.alloc([1, rows, len]);
-    const b = ctx.alloc([1, len, cols]);
-    fill(start, len, ctx.view(a), ctx.view(b));
+    let b: TensorInfo;
+    if ('aliasB' in operands) {
+      b = operands.aliasB(start, len);
+      operands.fillA(start, len, ctx.view(a));
+    } else {
+      b = ctx.alloc([1, len, cols]);
+      operands.fill(start, len, ctx.view(a), ctx.view(b));
+    }
     const prod = ctx.matMul(a, b);
     const pv = ctx.view(prod);
     for (let k = 0; k < acc.length; k++) acc[k] += pv[k];
@@ -200,21 +203,18 @@ function inputGridGemm(ctx: KernelContext, x: TensorInfo, dy: TensorInfo, out: T
  */
 function xnnpackBlocks(ctx: KernelContext, x: TensorInfo, dy: TensorInfo, g: Geometry): Float32Array {
   const rowsD = g.kh * g.kw * g.co;
-  const imageRows = g.n * g.h;
   const rowsPerBlock = Math.max(1, Math.floor(FILTER_GRADIENT_LIMITS.blockFloats / (g.w * (rowsD + g.ci))));
   const acc = new Float32Array(rowsD * g.ci);
-  for (let r0 = 0; r0 < imageRows; r0 += rowsPerBlock) {
-    const rows = Math.min(rowsPerBlock, imageRows - r0);
-    const len = rows * g.w;
-    const a = ctx.alloc([1, rowsD, len]);
-    const b = ctx.alias(x, r0 * g.w * g.ci, [1, len, g.ci]);
-    fillTapRows(ctx.view(a), ctx.view(dy), g, r0, rows);
-    const prod = ctx.matMul(a, b);
-    const pv = ctx.view(prod);
-    for (let k = 0; k < acc.length; k++) acc[k] += pv[k];
-    ctx.release(b);
-    ctx.free(a, prod);
-  }
+  // Positions are x's pixels, a block whole image rows: row r0 starts at position r0 · W.
+  accumulateChunks(
+    ctx,
+    g.n * g.h * g.w,
+    rowsD,
+    g.ci,
+    acc,
+    { fillA: (p0, len, av) => fillTapRows(av, ctx.view(dy), g, p0 / g.w, len / g.w), aliasB: (p0, len) => ctx.alias(x, p0 * g.ci, [1, len, g.ci]) },
+    rowsPerBlock * g.w,
+  );
   return acc;
 }
 
@@ -278,7 +278,7 @@ function xIm2col(ctx: KernelContext, x: TensorInfo, dy: TensorInfo, out: TensorI
   const cols = taps * g.ci;
   const positions = g.n * g.oh * g.ow;
   const acc = new Float32Array(g.co * cols);
-  accumulateChunks(ctx, positions, g.co, cols, acc, (m0, rows, av, bv) => {
+  accumulateChunks(ctx, positions, g.co, cols, acc, { fill: (m0, rows, av, bv) => {
     const xv = ctx.view(x);
     const dyv = ctx.view(dy);
     // a = dyᵀ for this chunk of positions.
@@ -304,7 +304,7 @@ function xIm2col(ctx: KernelContext, x: TensorInfo, dy: TensorInfo, out: TensorI
         }
       }
     }
-  });
+  } });
   // Scatter [co, (j, i, ci)] into dW[kh, kw, ci, co].
   const ov = ctx.view(out);
   for (let j = 0; j < jh; j++) {
@@ -339,7 +339,7 @@ function dyIm2col(
   const rowsD = taps * g.co;
   const positions = g.n * qh * qw;
   const acc = new Float32Array(rowsD * g.ci);
-  accumulateChunks(ctx, positions, rowsD, g.ci, acc, (p0, len, av, bv) => {
+  accumulateChunks(ctx, positions, rowsD, g.ci, acc, { fill: (p0, len, av, bv) => {
     const xv = ctx.view(x);
     const dyv = ctx.view(dy);
     for (let r = 0; r < len; r++) {
@@ -369,7 +369,7 @@ function dyIm2col(
         }
       }
     }
-  });
+  } });
   const ov = ctx.view(out);
   for (let j = 0; j < jh; j++) {
     for (let i = 0; i < jw; i++) {
