@@ -97,7 +97,8 @@ describe('WASM training kernels when the heap grows mid-kernel', () => {
   const cases: [string, () => () => tf.Tensor][] = [
     ['forward, 1-channel input (im2col GEMM: 6 output channels)', () => conv(r([2, 8, 8, 1], 1) as tf.Tensor4D, r([4, 4, 1, 6], 2) as tf.Tensor4D, 2)],
     ['forward, 1-channel input (few-taps kernel: 8 output channels), fused bias + LeakyReLU', () => fused(r([2, 8, 8, 1], 29) as tf.Tensor4D, r([4, 4, 1, 8], 30) as tf.Tensor4D, r([8], 31) as tf.Tensor1D, 2)],
-    ['forward, 1-channel output (shift-add), fused bias + LeakyReLU', () => fused(r([2, 8, 8, 16], 3) as tf.Tensor4D, r([5, 5, 16, 1], 4) as tf.Tensor4D, r([1], 5) as tf.Tensor1D, 1)],
+    ['forward, 1-channel output (taps on the input-gradient kernel), fused bias + LeakyReLU', () => fused(r([2, 8, 8, 16], 3) as tf.Tensor4D, r([5, 5, 16, 1], 4) as tf.Tensor4D, r([1], 5) as tf.Tensor1D, 1)],
+    ['forward, 1-channel output (shift-add), fused bias + LeakyReLU', () => im2col(fused(r([2, 8, 8, 16], 3) as tf.Tensor4D, r([5, 5, 16, 1], 4) as tf.Tensor4D, r([1], 5) as tf.Tensor1D, 1))],
     ['input gradient, 1-channel input (few-taps kernel)', () => inputGrad(r([2, 4, 4, 6], 6) as tf.Tensor4D, r([4, 4, 1, 6], 7) as tf.Tensor4D, [2, 8, 8, 1], 2)],
     ['input gradient, 1-channel input (col2im)', () => im2col(inputGrad(r([2, 4, 4, 6], 6) as tf.Tensor4D, r([4, 4, 1, 6], 7) as tf.Tensor4D, [2, 8, 8, 1], 2))],
     ['input gradient, 1-channel output layer', () => inputGrad(r([2, 8, 8, 1], 8) as tf.Tensor4D, r([5, 5, 16, 1], 9) as tf.Tensor4D, [2, 8, 8, 16], 1)],

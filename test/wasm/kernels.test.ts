@@ -80,6 +80,7 @@ function fewChannelMatrix(): Case[] {
   // The im2col paths the few-taps kernels replace (taps × input channels ≤ 64), still the fallback.
   cases.push({ n: 3, h: 9, w: 10, ci: 1, co: 8, k: 4, s: 2, pad: 'same', activation: 'leakyrelu', im2col: true });
   cases.push({ n: 2, h: 8, w: 9, ci: 3, co: 5, k: 3, s: 1, pad: 'valid', im2col: true });
+  cases.push({ n: 2, h: 9, w: 8, ci: 16, co: 2, k: 5, s: 1, pad: 'same', activation: 'sigmoid', im2col: true });
   return cases;
 }
 

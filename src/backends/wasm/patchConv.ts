@@ -73,15 +73,26 @@ function fillTapOffsets(ctx: KernelContext, table: TensorInfo, g: ConvGeometry, 
   for (let r = 0; r < g.kh; r++) for (let c = 0; c < g.kw; c++) for (let ch = 0; ch < g.ci; ch++) offs[t++] = ((r * wp + c) * g.ci + ch) * 4;
 }
 
-/** x copied into a zeroed padded buffer [n, hp, wp, ci] (x's pixel (ih, iw) at (ih + top, iw + left)). */
+/**
+ * x copied into the padded buffer [n, hp, wp, ci] (x's pixel (ih, iw) at (ih + top, iw + left)), zeros elsewhere.
+ * Plain loops: rows are a few dozen floats, shorter than what fill, set and subarray pay per call.
+ */
 function fillPadded(dst: Float32Array, x: Float32Array, g: ConvGeometry, p: Padded): void {
-  dst.fill(0);
-  const rowFloats = Math.min(g.w, p.wp - g.left) * g.ci;
-  if (rowFloats <= 0) return;
+  const rowFloats = p.wp * g.ci;
+  const before = g.left * g.ci;
+  const copied = Math.max(0, Math.min(g.w, p.wp - g.left)) * g.ci;
+  let d = 0;
   for (let n = 0; n < g.n; n++) {
-    for (let ih = 0; ih < g.h && ih + g.top < p.hp; ih++) {
-      const src = (n * g.h + ih) * g.w * g.ci;
-      dst.set(x.subarray(src, src + rowFloats), ((n * p.hp + ih + g.top) * p.wp + g.left) * g.ci);
+    for (let r = 0; r < p.hp; r++) {
+      const ih = r - g.top;
+      const end = d + rowFloats;
+      if (ih < 0 || ih >= g.h || copied === 0) {
+        for (; d < end; d++) dst[d] = 0;
+        continue;
+      }
+      for (let i = 0; i < before; i++) dst[d++] = 0;
+      for (let i = 0, s = (n * g.h + ih) * g.w * g.ci; i < copied; i++) dst[d++] = x[s + i];
+      for (; d < end; d++) dst[d] = 0;
     }
   }
 }
@@ -144,13 +155,14 @@ export function patchConvInputGradient(ctx: KernelContext, dy: TensorInfo, filte
   // Crop: dx's pixel (ih, iw) is the padded one at (ih + top, iw + left); rows or columns no tap reads get 0.
   const ov = ctx.view(out);
   const pv = ctx.view(dxp);
-  const rowFloats = Math.max(0, Math.min(g.w, p.wp - g.left)) * g.ci;
-  if (rowFloats < g.w * g.ci || g.h + g.top > p.hp) ov.fill(0);
-  if (rowFloats === 0) return;
+  const rowFloats = g.w * g.ci;
+  const copied = Math.max(0, Math.min(g.w, p.wp - g.left)) * g.ci;
+  let d = 0;
   for (let n = 0; n < g.n; n++) {
-    for (let ih = 0; ih < g.h && ih + g.top < p.hp; ih++) {
-      const src = ((n * p.hp + ih + g.top) * p.wp + g.left) * g.ci;
-      ov.set(pv.subarray(src, src + rowFloats), (n * g.h + ih) * g.w * g.ci);
+    for (let ih = 0; ih < g.h; ih++) {
+      const end = d + rowFloats;
+      if (ih + g.top < p.hp) for (let i = 0, s = ((n * p.hp + ih + g.top) * p.wp + g.left) * g.ci; i < copied; i++) ov[d++] = pv[s + i];
+      for (; d < end; d++) ov[d] = 0;
     }
   }
 }
@@ -185,5 +197,70 @@ export function patchConvFilterGradient(ctx: KernelContext, x: TensorInfo, dy: T
   for (let n0 = 0; n0 < g.n; n0 += perBlock) {
     const count = Math.min(perBlock, g.n - n0);
     dw(px + n0 * sImg, pdy + n0 * rows * cols * g.co * 4, pout, count, rows, cols, sImg, sRow, sCol, po, taps, g.co);
+  }
+}
+
+/**
+ * A stride-1 convolution with few output channels (a generator's 1-channel output layer: 7·7·128 → 1) on the
+ * input-gradient kernel, read the other way round: each input pixel's products with every (tap, output channel),
+ * P[i, (kh, kw, co)] = Σ_ci x[i, ci] · W[kh, kw, ci, co], are added into a padded output at the output each tap
+ * reaches (pixel i reaches output i + pad − tap). The SIMD lanes run over taps × output channels (49 for that layer),
+ * where a convolution's would run over the one output channel; XNNPACK's GEMM on [pixels × 128] · [128 × 49] wastes
+ * its 8-wide tiles on the last column. Writes y [n, oh, ow, co] without bias or activation into `out`.
+ */
+export function patchSmallOutputForward(ctx: KernelContext, x: TensorInfo, filter: TensorInfo, out: TensorInfo, g: ConvGeometry): void {
+  const dx = need(ctx, 'dx', g.ci);
+  if (g.sh !== 1 || g.sw !== 1) throw new GanHacksError('INVALID_ARGUMENT', 'gan-hacks/wasm: patchSmallOutputForward handles stride 1 only.');
+  if (isEmpty(g) || g.h * g.w * g.ci === 0) {
+    ctx.view(out).fill(0);
+    return;
+  }
+  const cols = g.kh * g.kw * g.co;
+  const colsPadded = Math.ceil(cols / 4) * 4;
+  // Output pixel (oy, ox) at (oy + kh − 1 − top, ox + kw − 1 − left) of the padded output, so that every input
+  // pixel's taps land inside it at non-negative offsets.
+  const hq = g.h + g.kh - 1;
+  const wq = g.w + g.kw - 1;
+  const wt = ctx.alloc([g.ci, colsPadded]);
+  const yp = ctx.alloc([g.n * hq * wq * g.co]);
+  const offs = ctx.alloc([colsPadded]);
+  {
+    const view = ctx.view(offs);
+    const table = new Int32Array(view.buffer, view.byteOffset, view.length);
+    table.fill(0);
+    const wv = ctx.view(filter);
+    const tv = ctx.view(wt);
+    tv.fill(0);
+    for (let r = 0; r < g.kh; r++) {
+      for (let c = 0; c < g.kw; c++) {
+        for (let o = 0; o < g.co; o++) {
+          const col = (r * g.kw + c) * g.co + o;
+          table[col] = (((g.kh - 1 - r) * wq + (g.kw - 1 - c)) * g.co + o) * 4;
+          for (let i = 0; i < g.ci; i++) tv[i * colsPadded + col] = wv[((r * g.kw + c) * g.ci + i) * g.co + o];
+        }
+      }
+    }
+  }
+  ctx.view(yp).fill(0);
+  const px = g.co * 4;
+  dx(heapOffset(ctx, x), heapOffset(ctx, wt), heapOffset(ctx, yp), g.n, g.h, g.w, hq * wq * px, wq * px, px, heapOffset(ctx, offs), colsPadded, g.ci);
+  // Explicit paddings can exceed the kernel (a transposed convolution's phases): outputs no pixel reaches are 0.
+  const ov = ctx.view(out);
+  const pv = ctx.view(yp);
+  const shiftY = g.kh - 1 - g.top;
+  const shiftX = g.kw - 1 - g.left;
+  const oxFirst = Math.min(g.ow, Math.max(0, -shiftX));
+  const oxEnd = Math.max(oxFirst, Math.min(g.ow, wq - shiftX));
+  let d = 0;
+  for (let n = 0; n < g.n; n++) {
+    for (let oy = 0; oy < g.oh; oy++) {
+      const row = oy + shiftY;
+      const end = d + g.ow * g.co;
+      if (row >= 0 && row < hq) {
+        for (const stop = d + oxFirst * g.co; d < stop; d++) ov[d] = 0;
+        for (let i = 0, s = ((n * hq + row) * wq + oxFirst + shiftX) * g.co, count = (oxEnd - oxFirst) * g.co; i < count; i++) ov[d++] = pv[s + i];
+      }
+      for (; d < end; d++) ov[d] = 0;
+    }
   }
 }

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { KernelContext, type TensorInfo } from './kernelContext.js';
-import { convGeometry, type ConvAttrs } from './geometry.js';
+import { convGeometry, type ConvAttrs, type ConvGeometry } from './geometry.js';
 import { PATCH_GEMM_MAX, im2colConv } from './im2col.js';
-import { patchActivationSlope, patchConvAvailable, patchConvForward } from './patchConv.js';
+import { patchActivationSlope, patchConvAvailable, patchConvForward, patchSmallOutputForward } from './patchConv.js';
 
 /** At or above this many output channels XNNPACK's own convolution is efficient. */
 export const SMALL_OUTPUT_MAX_CHANNELS = 7;
@@ -61,8 +61,7 @@ export function smallOutputConv2d(args: { inputs: tf.NamedTensorInfoMap; backend
   const filter = inputs.filter as TensorInfo;
   const bias = inputs.bias as TensorInfo | undefined;
   const geometry = convGeometry('Conv2D', x.shape, filter.shape, attrs);
-  const { n, h, w, ci, oh, ow, co, kh, kw, sh, sw, top, left } = geometry;
-  const cols = kh * kw * co;
+  const { n, ci, oh, ow, co, sh, sw } = geometry;
   const ctx = new KernelContext(backend);
   try {
     const activation = attrs.activation ?? 'linear';
@@ -73,68 +72,77 @@ export function smallOutputConv2d(args: { inputs: tf.NamedTensorInfoMap; backend
       return ctx.keep(ctx.run('Reshape', { x: y }, { shape: [n, oh, ow, co] }));
     }
     const out = ctx.alloc([n, oh, ow, co]);
-    const b = ctx.alloc([1, ci, cols]);
-    {
-      const wv = ctx.view(filter);
-      const bv = ctx.view(b);
-      for (let t = 0; t < kh * kw; t++) for (let c = 0; c < ci; c++) for (let o = 0; o < co; o++) bv[c * cols + t * co + o] = wv[(t * ci + c) * co + o];
-    }
-    const a = ctx.run('Reshape', { x }, { shape: [1, n * h * w, ci] });
-    const p = ctx.matMul(a, b);
-    const pv = ctx.view(p);
+    if (sh === 1 && sw === 1 && patchConvAvailable(backend, 'dx', ci)) patchSmallOutputForward(ctx, x, filter, out, geometry);
+    else shiftAddForward(ctx, x, filter, out, geometry);
     const ov = ctx.view(out);
     const biasValues = bias ? Float32Array.from(ctx.view(bias)) : undefined;
     const act = ACTIVATIONS[(attrs.activation ?? 'linear') as Activation];
     const alpha = attrs.leakyreluAlpha ?? 0.2;
-    ov.fill(0);
-    // Input-major: P is read once, in order (it is kh·kw times the output's size and does not fit a cache),
-    // and each input pixel's taps are added into the output positions they reach, which stay in cache.
-    // Input pixel (ih, iw) reaches output (oh, ow) through tap (r, c) when oh·sh + r − top = ih.
-    for (let img = 0; img < n; img++) {
-      const outImage = img * oh * ow * co;
-      for (let ih = 0; ih < h; ih++) {
-        for (let r = 0; r < kh; r++) {
-          const ty = ih + top - r;
-          if (ty < 0 || ty % sh !== 0) continue;
-          const y = ty / sh;
-          if (y >= oh) continue;
-          const outRow = outImage + y * ow * co;
-          const inRow = ((img * h + ih) * w) * cols + r * kw * co;
-          for (let c = 0; c < kw; c++) {
-            if (sw === 1) {
-              // Output column iw + left − c for every input column that reaches one: no test in the loop.
-              const shift = left - c;
-              const first = Math.max(0, -shift);
-              const last = Math.min(w, ow - shift);
-              if (co === 1) {
-                for (let iw = first, src = inRow + first * cols + c, dst = outRow + first + shift; iw < last; iw++, src += cols, dst++) ov[dst] += pv[src];
-              } else {
-                for (let iw = first; iw < last; iw++) {
-                  const src = inRow + iw * cols + c * co;
-                  const dst = outRow + (iw + shift) * co;
-                  for (let o = 0; o < co; o++) ov[dst + o] += pv[src + o];
-                }
-              }
-              continue;
-            }
-            for (let iw = 0; iw < w; iw++) {
-              const tx = iw + left - c;
-              if (tx < 0 || tx % sw !== 0) continue;
-              const xo = tx / sw;
-              if (xo >= ow) continue;
-              const src = inRow + iw * cols + c * co;
-              const dst = outRow + xo * co;
-              for (let o = 0; o < co; o++) ov[dst + o] += pv[src + o];
-            }
-          }
-        }
-      }
-    }
     for (let i = 0, size = ov.length; i < size; i += co) {
       for (let o = 0; o < co; o++) ov[i + o] = act(biasValues ? ov[i + o] + biasValues[o % biasValues.length] : ov[i + o], alpha);
     }
     return ctx.keep(out);
   } finally {
     ctx.dispose();
+  }
+}
+
+/** The GEMM P = x · W' over every input pixel, then the shift-add of P's taps into `out` (no bias or activation). */
+function shiftAddForward(ctx: KernelContext, x: TensorInfo, filter: TensorInfo, out: TensorInfo, g: ConvGeometry): void {
+  const { n, h, w, ci, oh, ow, co, kh, kw, sh, sw, top, left } = g;
+  const cols = kh * kw * co;
+  const b = ctx.alloc([1, ci, cols]);
+  {
+    const wv = ctx.view(filter);
+    const bv = ctx.view(b);
+    for (let t = 0; t < kh * kw; t++) for (let c = 0; c < ci; c++) for (let o = 0; o < co; o++) bv[c * cols + t * co + o] = wv[(t * ci + c) * co + o];
+  }
+  const a = ctx.run('Reshape', { x }, { shape: [1, n * h * w, ci] });
+  const p = ctx.matMul(a, b);
+  const pv = ctx.view(p);
+  const ov = ctx.view(out);
+  ov.fill(0);
+  // Input-major: P is read once, in order (it is kh·kw times the output's size and does not fit a cache),
+  // and each input pixel's taps are added into the output positions they reach, which stay in cache.
+  // Input pixel (ih, iw) reaches output (oh, ow) through tap (r, c) when oh·sh + r − top = ih.
+  for (let img = 0; img < n; img++) {
+    const outImage = img * oh * ow * co;
+    for (let ih = 0; ih < h; ih++) {
+      for (let r = 0; r < kh; r++) {
+        const ty = ih + top - r;
+        if (ty < 0 || ty % sh !== 0) continue;
+        const y = ty / sh;
+        if (y >= oh) continue;
+        const outRow = outImage + y * ow * co;
+        const inRow = ((img * h + ih) * w) * cols + r * kw * co;
+        for (let c = 0; c < kw; c++) {
+          if (sw === 1) {
+            // Output column iw + left − c for every input column that reaches one: no test in the loop.
+            const shift = left - c;
+            const first = Math.max(0, -shift);
+            const last = Math.min(w, ow - shift);
+            if (co === 1) {
+              for (let iw = first, src = inRow + first * cols + c, dst = outRow + first + shift; iw < last; iw++, src += cols, dst++) ov[dst] += pv[src];
+            } else {
+              for (let iw = first; iw < last; iw++) {
+                const src = inRow + iw * cols + c * co;
+                const dst = outRow + (iw + shift) * co;
+                for (let o = 0; o < co; o++) ov[dst + o] += pv[src + o];
+              }
+            }
+            continue;
+          }
+          for (let iw = 0; iw < w; iw++) {
+            const tx = iw + left - c;
+            if (tx < 0 || tx % sw !== 0) continue;
+            const xo = tx / sw;
+            if (xo >= ow) continue;
+            const src = inRow + iw * cols + c * co;
+            const dst = outRow + xo * co;
+            for (let o = 0; o < co; o++) ov[dst + o] += pv[src + o];
+          }
+        }
+      }
+    }
   }
 }
