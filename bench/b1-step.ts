@@ -80,7 +80,8 @@ else {
   // Alternate rounds so that drift in the machine's load hits both alike; compare medians.
   const t: number[] = [];
   const h: number[] = [];
-  for (let round = 0; round < 3; round++) {
+  // Five rounds: with three, one round disturbed by the shared machine moved a median by 25%.
+  for (let round = 0; round < 5; round++) {
     t.push(await time('trainer', trainerRun));
     h.push(await time('hand', handRun));
   }

@@ -176,12 +176,13 @@ ${results.note ? `Note on this run: ${results.note}\n\n` : ''}Peak resident memo
 ${profileSection(results.profile)}What limits WASM: one B1 iteration is ~33 billion multiply-adds, almost all in convolutions. gan-hacks
 runs them on XNNPACK's WASM SIMD kernels (128-bit SIMD, no FMA); PyTorch's AVX2 kernels reach roughly
 twice their rate per core. The large convolutions run near the native Conv2D's best (table above). The
-convolutions with few channels on one side (the generator's 1-channel output layer, the discriminator's
-1-channel input) run as GEMMs over an im2col; their filter gradients on gan-hacks' own WASM SIMD GEMM, which
-reads both tall operands in place (tfjs's GEMM repacks its right operand, 50 MB for the generator's output
-layer, on every call). The discriminator's 1-channel first layer stays below the others: each of its
-kernels does 16 multiply-adds per output value (0.013-0.026 GMAC per call), so the im2col and col2im copies
-and the output writes cost about as much as the arithmetic. The element-wise work (LeakyReLU and its
+generator's 1-channel output layer runs its forward pass on gan-hacks' few-taps input-gradient kernel read the
+other way round (each input pixel's 49 taps in SIMD lanes, added into a padded output), its input gradient as a
+GEMM over an im2col, and its filter gradient on gan-hacks' own WASM SIMD GEMM, which reads both tall operands
+in place (tfjs's GEMM repacks its right operand, 50 MB for that layer, on every call). The discriminator's 1-channel first layer does only 16 multiply-adds per output value
+(0.013-0.026 GMAC per call), so an im2col's copies would cost about as much as the arithmetic: its three
+passes run on gan-hacks' own few-taps SIMD kernels, which read the taps straight from a zero-padded copy of
+the input (and add the input gradient straight into one). The element-wise work (LeakyReLU and its
 gradient, bias-gradient sums) runs as separate passes. tfjs's GEMM (BatchMatMul) runs on one thread
 whatever the thread count. Threads help the convolutions:
 tfjs's threaded WASM build is off in Node; gan-hacks starts it (\`initWasmBackend({ threads })\`, used by
@@ -190,7 +191,7 @@ tfjs's threaded WASM build is off in Node; gan-hacks starts it (\`initWasmBacken
 ${browserSection(results.browser)}## Trainer overhead
 
 Trainer vs a hand-written tfjs loop doing the same three updates and one read of the losses per
-iteration (WASM, 1 thread, alternating rounds, medians): ${f(num(over.trainerSecondsPerIteration), 3)} s vs
+iteration (WASM, 1 thread, 5 alternating rounds of 5 iterations, medians): ${f(num(over.trainerSecondsPerIteration), 3)} s vs
 ${f(num(over.handSecondsPerIteration), 3)} s per iteration, **${f(overhead * 100, 1)}%**.
 
 ## Kernels, CPU vs WASM (batch ${(results.kernels as { batch?: number }).batch}, 1 thread, ms)
