@@ -32,17 +32,26 @@ const vlocals = (names: string[]): string => names.map((n) => `(local $${n} v128
 const accNames = (p: number, v: number): string[] => Array.from({ length: p * v }, (_, k) => `c${Math.floor(k / v)}_${k % v}`);
 
 /**
+ * One step of a tile's reduction: load V vectors ($<vec>0..) from `vecAt`, then for each of P rows splat one
+ * float from `splatAt(i)` and add its products with the vectors into that row's accumulators ($ci_j).
+ */
+function multiplyAccumulate(p: number, v: number, vec: string, vecAt: string, splatAt: (i: number) => string): string[] {
+  const lines: string[] = [];
+  for (let j = 0; j < v; j++) lines.push(`(local.set $${vec}${j} (v128.load offset=${16 * j} ${vecAt}))`);
+  for (let i = 0; i < p; i++) {
+    lines.push(`(local.set $s (v128.load32_splat ${splatAt(i)}))`);
+    for (let j = 0; j < v; j++) lines.push(`(local.set $c${i}_${j} (f32x4.add ${get(`c${i}_${j}`)} (f32x4.mul ${get('s')} ${get(`${vec}${j}`)})))`);
+  }
+  return lines;
+}
+
+/**
  * fwdPxV(pa, sCol, w, bias, po, ld, offs, taps, alpha): P positions from pa (the next sCol bytes on) × 4V
  * channels; w and bias already at the tile's first channel, ld = bytes per row of W and of y.
  */
 function fwdTile(p: number, v: number): string {
   const acc = accNames(p, v);
-  const lines: string[] = [];
-  for (let j = 0; j < v; j++) lines.push(`(local.set $w${j} (v128.load offset=${16 * j} ${get('pw')}))`);
-  for (let i = 0; i < p; i++) {
-    lines.push(`(local.set $s (v128.load32_splat ${add(get(`pa${i}`), get('off'))}))`);
-    for (let j = 0; j < v; j++) lines.push(`(local.set $c${i}_${j} (f32x4.add ${get(`c${i}_${j}`)} (f32x4.mul ${get('s')} ${get(`w${j}`)})))`);
-  }
+  const lines = multiplyAccumulate(p, v, 'w', get('pw'), (i) => add(get(`pa${i}`), get('off')));
   const out: string[] = [];
   for (let i = 0; i < p; i++) {
     for (let j = 0; j < v; j++) {
@@ -73,12 +82,7 @@ function fwdTile(p: number, v: number): string {
  */
 function dxTile(p: number, v: number): string {
   const acc = accNames(p, v);
-  const lines: string[] = [];
-  for (let j = 0; j < v; j++) lines.push(`(local.set $w${j} (v128.load offset=${16 * j} ${get('pw')}))`);
-  for (let i = 0; i < p; i++) {
-    lines.push(`(local.set $s (v128.load32_splat ${get(`pd${i}`)}))`);
-    for (let j = 0; j < v; j++) lines.push(`(local.set $c${i}_${j} (f32x4.add ${get(`c${i}_${j}`)} (f32x4.mul ${get('s')} ${get(`w${j}`)})))`);
-  }
+  const lines = multiplyAccumulate(p, v, 'w', get('pw'), (i) => get(`pd${i}`));
   const scatter: string[] = [];
   for (let j = 0; j < v; j++) {
     for (let lane = 0; lane < 4; lane++) {
@@ -121,12 +125,7 @@ function dwTile(p: number, v: number): string {
       store.push(`(v128.store offset=${16 * j} ${at} ${get(`c${i}_${j}`)})`);
     }
   }
-  const lines: string[] = [];
-  for (let j = 0; j < v; j++) lines.push(`(local.set $d${j} (v128.load offset=${16 * j} ${get('pd')}))`);
-  for (let i = 0; i < p; i++) {
-    lines.push(`(local.set $s (v128.load32_splat ${add(get('pa'), get(`o${i}`))}))`);
-    for (let j = 0; j < v; j++) lines.push(`(local.set $c${i}_${j} (f32x4.add ${get(`c${i}_${j}`)} (f32x4.mul ${get('s')} ${get(`d${j}`)})))`);
-  }
+  const lines = multiplyAccumulate(p, v, 'd', get('pd'), (i) => add(get('pa'), get(`o${i}`)));
   return `  (func $dw${p}x${v} (param $x i32) (param $dy i32) (param $c i32) (param $nImg i32) (param $rows i32) (param $cols i32) (param $sImg i32) (param $sRow i32) (param $sCol i32) (param $o0 i32) (param $o1 i32) (param $ld i32)
     (local $img i32) (local $row i32) (local $col i32) (local $pi i32) (local $pr i32) (local $pa i32) (local $pd i32) (local $s v128) ${vlocals(acc)} ${vlocals(Array.from({ length: v }, (_, j) => `d${j}`))}
     ${load.join('\n    ')}
