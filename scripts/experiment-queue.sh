@@ -7,7 +7,7 @@
 # only at the end. Every run checkpoints each epoch under runs/checkpoints/, so a queue stopped
 # mid-run resumes it where it was.
 # Usage: [ROWS="b1-stable b3-bn ..."] bash scripts/experiment-queue.sh [plan]   plan: full (default: C, D, E and B3 with batch norm,
-# then B seeds 1-5) | b SEEDS... | generators SEEDS... (re-run B rows into runs/rerun/, keeping generators) | remedies SEEDS... (the remedies matrix) | cde | c | d-long (the layer-normalised critic for 3,000 iterations;
+# then B seeds 1-5) | b SEEDS... | generators SEEDS... (re-run B rows into runs/rerun/, keeping generators) | remedies SEEDS... (the remedies matrix) | conditional SEEDS... (long conditional runs) | cde | c | d-long (the layer-normalised critic for 3,000 iterations;
 # D_ITERATIONS=N ends it at N instead, resuming from the same checkpoints)
 set -u
 THREADS=${THREADS:-2}
@@ -82,11 +82,22 @@ remedy_jobs() {
   done
 }
 
+# Long runs of the conditional example (docs/experiments/conditional.md), one per seed given: ACGAN with an average of
+# G's weights, C_ITERATIONS (default 3000) iterations, decay C_EMA (default 0.998). Each resumes from its checkpoints.
+conditional_jobs() {
+  for seed in "$@"; do
+    out=docs/experiments/conditional/long/seed-$seed
+    [ -f "$out/summary.json" ] && continue
+    echo "npx tsx examples/conditional.ts --seed $seed --threads $THREADS --grids final --iterations ${C_ITERATIONS:-3000} --ema ${C_EMA:-0.998} --out $out --checkpoints runs/checkpoints/conditional-long/seed-$seed > runs/logs/conditional-long-seed-$seed.log 2>&1"
+  done
+}
+
 plan=${1:-full}
 case "$plan" in
   b) shift; jobs=$(b_jobs "$@") ;;
   generators) shift; jobs=$(generator_jobs "$@") ;;
   remedies) shift; jobs=$(remedy_jobs "$@") ;;
+  conditional) shift; jobs=$(conditional_jobs "$@") ;;
   cde) jobs=$(cde_jobs) ;;
   c) jobs=$(cde_jobs | grep examples/monitoring) ;;
   d-long)
