@@ -7,7 +7,7 @@
 # only at the end. Every run checkpoints each epoch under runs/checkpoints/, so a queue stopped
 # mid-run resumes it where it was.
 # Usage: [ROWS="b1-stable b3-bn ..."] bash scripts/experiment-queue.sh [plan]   plan: full (default: C, D, E and B3 with batch norm,
-# then B seeds 1-5) | b SEEDS... | generators SEEDS... (re-run B rows into runs/rerun/, keeping generators) | remedies SEEDS... (the remedies matrix) | conditional SEEDS... (long conditional runs) | cde | c | d-long (the layer-normalised critic for 3,000 iterations;
+# then B seeds 1-5) | b SEEDS... | generators SEEDS... (re-run B rows into runs/rerun/, keeping generators) | remedies SEEDS... (the remedies matrix) | conditional SEEDS... (conditional-example runs) | cde | c | d-long (the layer-normalised critic for 3,000 iterations;
 # D_ITERATIONS=N ends it at N instead, resuming from the same checkpoints)
 set -u
 THREADS=${THREADS:-2}
@@ -82,13 +82,15 @@ remedy_jobs() {
   done
 }
 
-# Long runs of the conditional example (docs/experiments/conditional.md), one per seed given: ACGAN with an average of
-# G's weights, C_ITERATIONS (default 3000) iterations, decay C_EMA (default 0.998). Each resumes from its checkpoints.
+# Runs of the conditional example (docs/experiments/conditional.md), one per seed given, into
+# docs/experiments/conditional/$C_NAME/seed-N: C_ITERATIONS iterations (default 1000) with an average of G's weights of
+# decay C_EMA (default 0.995) and the example's flags C_FLAGS (default --real-class-only; C_NAME default real-class).
 conditional_jobs() {
   for seed in "$@"; do
-    out=docs/experiments/conditional/long/seed-$seed
+    name=${C_NAME:-real-class}
+    out=docs/experiments/conditional/$name/seed-$seed
     [ -f "$out/summary.json" ] && continue
-    echo "npx tsx examples/conditional.ts --seed $seed --threads $THREADS --grids final --iterations ${C_ITERATIONS:-3000} --ema ${C_EMA:-0.998} --out $out --checkpoints runs/checkpoints/conditional-long/seed-$seed > runs/logs/conditional-long-seed-$seed.log 2>&1"
+    echo "npx tsx examples/conditional.ts --seed $seed --threads $THREADS --grids final --iterations ${C_ITERATIONS:-1000} --ema ${C_EMA:-0.995} ${C_FLAGS---real-class-only} --out $out --checkpoints runs/checkpoints/conditional-$name/seed-$seed > runs/logs/conditional-$name-seed-$seed.log 2>&1"
   done
 }
 

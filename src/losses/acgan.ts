@@ -14,6 +14,14 @@ export interface ACGANOptions {
   source?: GanLoss;
   /** Weight of the class terms in both players' losses. @defaultValue 1 (the paper) */
   classWeight?: number;
+  /**
+   * Whether D's class term includes the fakes. `true` is the paper: D also learns to classify G's samples
+   * by the labels they were drawn for, so G can satisfy a classifier that partly learned from G itself.
+   * `false` trains D's classifier on real samples only (StudioGAN's ACGAN does this): G must then draw
+   * samples that a classifier of real data recognises. `dClassAccFake` is still logged either way.
+   * @defaultValue true (the paper)
+   */
+  classifyFakes?: boolean;
 }
 
 /**
@@ -21,7 +29,8 @@ export interface ACGANOptions {
  * Classifier GANs", https://arxiv.org/abs/1610.09585): D has two outputs, the source (real or fake) and
  * class logits; besides the source loss, D minimises the cross-entropy of its class logits on real
  * samples and on fakes (against the labels they were generated for), and G minimises that of its fakes,
- * so G learns to draw samples D recognises as their class.
+ * so G learns to draw samples D recognises as their class. With `classifyFakes: false` D's class term
+ * covers real samples only.
  *
  * Terms logged: the source loss's `real` / `fake` (dLossReal / dLossFake), `dClassReal`, `dClassFake`,
  * `gClass`, and the classifier's accuracy on each half as `dClassAccReal` / `dClassAccFake`.
@@ -36,12 +45,13 @@ export interface ACGANOptions {
  * await trainer.fit({ images, labels }, { batchSize: 64, iterations: 2000 });
  * ```
  * @throws GanHacksError `INVALID_ARGUMENT` for a source that is not a GanLoss or that needs a penalty,
- * or a class weight that is not a finite number >= 0.
+ * a class weight that is not a finite number >= 0, or a classifyFakes that is not a boolean.
  */
 export class ACGAN implements GanLoss {
   readonly name = 'acgan';
   readonly source: GanLoss;
   readonly classWeight: number;
+  readonly classifyFakes: boolean;
   readonly output: GanLoss['output'];
   readonly usesTargets: boolean;
   readonly needsBothBatches: boolean;
@@ -62,15 +72,19 @@ export class ACGAN implements GanLoss {
     const classWeight = o.classWeight ?? 1;
     assertFiniteNumber('ACGAN: classWeight', classWeight);
     if (classWeight < 0) throw new GanHacksError('INVALID_RANGE', `ACGAN: classWeight must be >= 0, got ${classWeight}.`);
+    const classifyFakes = o.classifyFakes ?? true;
+    if (typeof classifyFakes !== 'boolean') throw new GanHacksError('INVALID_ARGUMENT', `ACGAN: classifyFakes must be true or false, got ${show(classifyFakes)}.`);
     this.source = source;
     this.classWeight = classWeight;
+    this.classifyFakes = classifyFakes;
     ({ output: this.output, usesTargets: this.usesTargets, needsBothBatches: this.needsBothBatches, realTarget: this.realTarget, fakeTarget: this.fakeTarget } = source);
     // The class terms add to every loss level; the source's bands stay a fair reading of the source terms, which dLossReal/dLossFake/gLoss log.
     this.diagnosisBands = source.diagnosisBands;
   }
 
   /**
-   * The source loss on D's source outputs plus `classWeight` × the class cross-entropy of each given half.
+   * The source loss on D's source outputs plus `classWeight` × the class cross-entropy of each given half
+   * (of the real half only with `classifyFakes: false`).
    * @throws GanHacksError `INVALID_ARGUMENT` when a half's class logits or labels are missing.
    */
   discriminatorLoss(input: DiscriminatorLossInput): LossTerms {
@@ -86,9 +100,11 @@ export class ACGAN implements GanLoss {
         metrics.dClassAccReal = classAccuracy(input.realClassLogits!, input.realLabels!);
       }
       if (input.fake) {
-        terms.dClassFake = classCrossEntropy(input.fakeClassLogits!, input.fakeLabels!);
+        if (this.classifyFakes) terms.dClassFake = classCrossEntropy(input.fakeClassLogits!, input.fakeLabels!);
         metrics.dClassAccFake = classAccuracy(input.fakeClassLogits!, input.fakeLabels!);
       }
+      // A fake-only half (separate real and fake updates) has no class term when fakes are not classified.
+      if (terms.dClassReal === undefined && terms.dClassFake === undefined) return { total: base.total.clone() as tf.Scalar, terms, metrics };
       const classes = sumScalars([terms.dClassReal, terms.dClassFake]).mul(this.classWeight);
       return { total: base.total.add(classes) as tf.Scalar, terms, metrics };
     });

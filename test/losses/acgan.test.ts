@@ -43,6 +43,34 @@ describe('ACGAN', () => {
     expect(out.metrics!.dClassAccFake.dataSync()[0]).toBe(1);
   });
 
+  it('classifyFakes: false leaves the fakes out of D\'s class term (still logging their accuracy), and only there', () => {
+    const loss = new ACGAN({ classWeight: 0.5, classifyFakes: false });
+    const halves = () => ({
+      realLabels: tf.tensor1d(realLabels, 'int32'),
+      fakeLabels: tf.tensor1d(fakeLabels, 'int32'),
+      realClassLogits: tf.tensor2d(realLogits),
+      fakeClassLogits: tf.tensor2d(fakeLogits),
+    });
+    const both = loss.discriminatorLoss({ real: t(real), fake: t(fake), ...halves() });
+    const source = mean(real.map((p) => bce(1, p))) + mean(fake.map((p) => bce(0, p)));
+    const classReal = mean(realLogits.map((r, i) => ce(r, realLabels[i])));
+    expect(both.total.dataSync()[0]).toBeCloseTo(source + 0.5 * classReal, 5);
+    expect(both.terms.dClassFake).toBeUndefined();
+    expect(both.metrics!.dClassAccFake.dataSync()[0]).toBe(1);
+    // A fake-only half (separate updates) is the source loss alone.
+    const fakeOnly = loss.discriminatorLoss({ fake: t(fake), fakeLabels: tf.tensor1d(fakeLabels, 'int32'), fakeClassLogits: tf.tensor2d(fakeLogits) });
+    expect(fakeOnly.total.dataSync()[0]).toBeCloseTo(mean(fake.map((p) => bce(0, p))), 5);
+    // No gradient reaches the fakes' class logits; G's loss is unchanged by the option.
+    const fakeClassLogits = tf.tensor2d(fakeLogits);
+    // (l.sum() × 0 keeps l in the graph, so tf.grad can answer "zero" instead of refusing.)
+    const dOf = (l: ACGAN) => tf.grad((x: tf.Tensor) => l.discriminatorLoss({ real: t(real), fake: t(fake), ...halves(), fakeClassLogits: x as tf.Tensor2D }).total.add(x.sum().mul(0)))(fakeClassLogits);
+    expect(Array.from(dOf(loss).dataSync())).toEqual(new Array(9).fill(0));
+    expect(Array.from(dOf(new ACGAN({ classWeight: 0.5 })).dataSync()).some((v) => v !== 0)).toBe(true);
+    const gInput = { fake: t(fake), fakeLabels: tf.tensor1d(fakeLabels, 'int32'), fakeClassLogits: tf.tensor2d(fakeLogits) };
+    expect(loss.generatorLoss(gInput).total.dataSync()[0]).toBe(new ACGAN({ classWeight: 0.5 }).generatorLoss(gInput).total.dataSync()[0]);
+    expect(() => new ACGAN({ classifyFakes: 'no' as unknown as boolean })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+
   it('G: source generator loss plus weighted class cross-entropy of its fakes', () => {
     const loss = new ACGAN({ classWeight: 2 });
     const out = loss.generatorLoss({ fake: t(fake), fakeLabels: tf.tensor1d(fakeLabels, 'int32'), fakeClassLogits: tf.tensor2d(fakeLogits) });
