@@ -113,6 +113,28 @@ describe('class-conditional training', () => {
     tf.dispose([data.images, data.labels]);
   });
 
+  it('ACGAN classifyFakes: false reaches D\'s update: no fake class term, the fakes\' accuracy still logged, other weights, no leak', async () => {
+    const data = labelled();
+    const run = async (classifyFakes: boolean) => {
+      const t = new Trainer({ generator: conditionalG(), discriminator: conditionalD(2, true), loss: new ACGAN({ classifyFakes }), latentDim: 3, classes: CLASSES, seed: 3 });
+      const before = tf.memory().numTensors;
+      const h = await t.fit(data, { batchSize: 8, iterations: 3 });
+      const leaked = tf.memory().numTensors - before;
+      const weights = t.discriminator.getWeights().map((w) => Array.from(w.dataSync()));
+      t.dispose();
+      return { h, leaked, weights };
+    };
+    const paper = await run(true);
+    const realOnly = await run(false);
+    expect(realOnly.leaked).toBe(paper.leaked);
+    expect(realOnly.h.records.every((r) => r.dClassFake === undefined && Number.isFinite(r.dClassAccFake) && Number.isFinite(r.dClassReal))).toBe(true);
+    expect(paper.h.records.every((r) => Number.isFinite(r.dClassFake))).toBe(true);
+    // The first D step sees the same batches in both runs; only the fake class term differs.
+    expect(realOnly.h.records[0].dClassReal).toBe(paper.h.records[0].dClassReal);
+    expect(realOnly.weights.flat()).not.toEqual(paper.weights.flat());
+    tf.dispose([data.images, data.labels]);
+  });
+
   it('refuses mismatched setups and data on entry', async () => {
     const data = labelled();
     const g = conditionalG();
