@@ -3,7 +3,7 @@ import { GanHacksError } from '../errors/index.js';
 import type { DiscriminatorLossInput, GanLoss, GeneratorLossInput, LossBands, LossTerms } from './types.js';
 import { MinimaxGAN } from './minimax.js';
 import { sumScalars } from './functional.js';
-import { assertFiniteNumber, optionsObject, show } from '../internal/validate.js';
+import { assertBoolean, assertFiniteNumber, optionsObject, show } from '../internal/validate.js';
 
 /** Options of {@link ACGAN}. */
 export interface ACGANOptions {
@@ -73,7 +73,7 @@ export class ACGAN implements GanLoss {
     assertFiniteNumber('ACGAN: classWeight', classWeight);
     if (classWeight < 0) throw new GanHacksError('INVALID_RANGE', `ACGAN: classWeight must be >= 0, got ${classWeight}.`);
     const classifyFakes = o.classifyFakes ?? true;
-    if (typeof classifyFakes !== 'boolean') throw new GanHacksError('INVALID_ARGUMENT', `ACGAN: classifyFakes must be true or false, got ${show(classifyFakes)}.`);
+    assertBoolean('ACGAN: classifyFakes', classifyFakes);
     this.source = source;
     this.classWeight = classWeight;
     this.classifyFakes = classifyFakes;
